@@ -1,0 +1,162 @@
+"""Intake's use cases: load through the unit of work, decide, commit."""
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake.commands import SubmitReferral
+from services.intake.domain import IdempotencyMismatch, StatusReport
+from services.intake.identifiers import hash_id_number, mask_id_number, new_receipt_number
+from services.intake.repository import Repository, status_of
+from services.intake.schemas import ReferralIn, ReferralOut
+from services.intake.sealing import Sealer
+from services.intake.unit_of_work import IntakeUnitOfWork
+from services.intake.views import referral_view
+from shared.clock import utcnow
+from shared.codes import ClueStatus
+from shared.events.contracts import ClueReceived, ClueStatusChanged, SubjectSnapshot
+
+
+async def submit_referral(
+    uow: IntakeUnitOfWork, command: SubmitReferral, *, sealer: Sealer, pepper: str
+) -> tuple[Row[Any], bool]:
+    """Stores the referral and its clue.received event; a repeated key replays the first."""
+    async with uow:
+        existing = await _replay(uow.referrals, command)
+        if existing is not None:
+            return existing, True
+        try:
+            referral_id = await _store(uow, command, sealer=sealer, pepper=pepper)
+        except IntegrityError:
+            pass  # a concurrent request with the same key committed first: replay it
+        else:
+            row = await uow.referrals.referral(command.agency.id, referral_id)
+            assert row is not None
+            return row, False
+    async with uow:
+        replayed = await _replay(uow.referrals, command)
+    if replayed is None:
+        raise RuntimeError("idempotency conflict without a stored referral")
+    return replayed, True
+
+
+async def _store(
+    uow: IntakeUnitOfWork, command: SubmitReferral, *, sealer: Sealer, pepper: str
+) -> UUID:
+    referral_id = uuid4()
+    values = _referral_row(referral_id, command, sealer=sealer, pepper=pepper)
+    await uow.referrals.add_referral(values)
+    await uow.referrals.add_timeline(
+        referral_id, StatusReport(ClueStatus.RECEIVED, values["received_at"])
+    )
+    uow.emit(_clue_received(values, command))
+    await uow.commit()
+    return referral_id
+
+
+async def _replay(repo: Repository, command: SubmitReferral) -> Row[Any] | None:
+    row = await repo.referral_by_idempotency_key(command.agency.id, command.idempotency_key)
+    if row is not None and row.request_hash != command.request_hash:
+        raise IdempotencyMismatch(command.idempotency_key)
+    return row
+
+
+def _referral_row(
+    referral_id: UUID, command: SubmitReferral, *, sealer: Sealer, pepper: str
+) -> dict[str, Any]:
+    body, now = command.referral, utcnow()
+    key_id, sealed = None, None
+    if body.reporter is not None:
+        key_id, sealed = sealer.seal(
+            body.reporter.model_dump(mode="json"), associated=referral_id.bytes
+        )
+    return {
+        "id": referral_id,
+        "agency_id": command.agency.id,
+        "receipt_number": new_receipt_number(now.date()),
+        "idempotency_key": command.idempotency_key,
+        "request_hash": command.request_hash,
+        "status": ClueStatus.RECEIVED,
+        "status_at": now,
+        "category": body.category,
+        "topics": [str(t) for t in body.topics],
+        "channel": body.channel,
+        "summary": body.summary,
+        "facts": body.facts,
+        "amount": body.amount,
+        "period": body.period.model_dump(mode="json") if body.period else None,
+        "region": body.region,
+        "subjects": _stored_subjects(body, pepper),
+        "attachments": [a.model_dump(mode="json") for a in body.attachments],
+        "reporter_key_id": key_id,
+        "reporter_sealed": sealed,
+        "received_at": now,
+    }
+
+
+def _stored_subjects(body: ReferralIn, pepper: str) -> list[dict[str, Any]]:
+    stored = []
+    for subject in body.subjects:
+        data = subject.model_dump(mode="json", exclude={"id_number"})
+        if subject.id_number:
+            data["id_number_masked"] = mask_id_number(subject.id_number)
+            data["id_number_hash"] = hash_id_number(subject.id_number, pepper)
+        stored.append(data)
+    return stored
+
+
+def _clue_received(values: dict[str, Any], command: SubmitReferral) -> ClueReceived:
+    snapshot_fields = set(SubjectSnapshot.model_fields)
+    return ClueReceived(
+        clue_id=values["id"],
+        receipt_number=values["receipt_number"],
+        agency_id=command.agency.id,
+        agency_name=command.agency.name,
+        received_at=values["received_at"],
+        subjects=[
+            SubjectSnapshot(**{k: v for k, v in s.items() if k in snapshot_fields})
+            for s in values["subjects"]
+        ],
+        category=values["category"],
+        topics=command.referral.topics,
+        channel=values["channel"],
+        summary=values["summary"],
+        region=values["region"],
+        amount=values["amount"],
+    )
+
+
+async def record_status(session: AsyncSession, event: ClueStatusChanged) -> None:
+    """Consumer of clue.status: one timeline entry per report, the current status recomputed."""
+    repo = Repository(session)
+    row = await repo.referral_for_update(event.clue_id)
+    if row is None:
+        raise LookupError(f"status for unknown referral {event.clue_id}")
+    report = StatusReport(
+        status=event.status,
+        occurred_at=event.occurred_at,
+        body_id=event.body_id,
+        body_name=event.body_name,
+        note=event.note,
+        outcome=event.outcome,
+        outcome_summary=event.outcome_summary,
+    )
+    state = status_of(row)
+    state.apply(report)
+    await repo.add_timeline(event.clue_id, report)
+    await repo.save_status(event.clue_id, state)
+
+
+async def read_referral(
+    sessions: async_sessionmaker[AsyncSession], agency_id: UUID, referral_id: UUID
+) -> ReferralOut | None:
+    """The sender's view; another agency's referral reads as absent."""
+    async with sessions() as session:
+        repo = Repository(session)
+        row = await repo.referral(agency_id, referral_id)
+        if row is None:
+            return None
+        return referral_view(row, await repo.timeline(row.id))

@@ -1,0 +1,220 @@
+"""HTTP models of intake: what agencies send and what they read back."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from services.intake.identifiers import id_number_valid, normalize_name
+from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
+
+PROVINCE_PREFIXES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=20000)
+
+
+class SubjectIn(Strict):
+    name: Annotated[Text, StringConstraints(max_length=50)]
+    id_number: str | None = Field(None, description="GB 11643 resident ID; stored hashed")
+    unit: Annotated[Text, StringConstraints(max_length=200)]
+    position: Annotated[str, StringConstraints(max_length=100)] | None = None
+    rank: Rank
+    managing_level: Level
+    party_member: bool
+    same_level_committee_leader: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _nfkc(cls, value: str) -> str:
+        return normalize_name(value)
+
+    @field_validator("id_number")
+    @classmethod
+    def _check_digit(cls, value: str | None) -> str | None:
+        if value is not None and not id_number_valid(value.upper()):
+            raise ValueError("not a valid resident ID number (GB 11643 check digit or date)")
+        return value.upper() if value else None
+
+
+class Period(Strict):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class AttachmentIn(Strict):
+    name: Annotated[Text, StringConstraints(max_length=200)]
+    media_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100)]
+    size: int = Field(ge=0, le=100 * 1024 * 1024)
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ReporterIn(Strict):
+    anonymous: bool
+    name: Annotated[str, StringConstraints(max_length=50)] | None = None
+    id_number: str | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
+    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.anonymous and (self.name or self.id_number):
+            raise ValueError("an anonymous reporter carries no name or ID number")
+        if not self.anonymous and not self.name:
+            raise ValueError("a real-name reporter needs a name")
+        if self.id_number and not id_number_valid(self.id_number.upper()):
+            raise ValueError("reporter id_number is not a valid resident ID number")
+        return self
+
+
+class ReferralIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subjects": [
+                        {
+                            "name": "张某",
+                            "id_number": "11010519491231002X",
+                            "unit": "江州市住房和城乡建设局",
+                            "position": "副局长",
+                            "rank": "county_division",
+                            "managing_level": "city",
+                            "party_member": True,
+                        }
+                    ],
+                    "category": "integrity",
+                    "topics": ["tendering"],
+                    "channel": "audit",
+                    "summary": "某安置房项目招投标中涉嫌收受投标人好处",
+                    "facts": "审计发现2024年该项目评标过程中……",
+                    "amount": "1200000.00",
+                    "period": {"start": "2024-01-01", "end": "2024-12-31"},
+                    "region": "365000",
+                    "attachments": [],
+                    "reporter": {"anonymous": False, "name": "李某", "phone": "13800000000"},
+                }
+            ]
+        },
+    )
+
+    subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
+    category: Category
+    topics: list[Topic] = Field(default_factory=list, max_length=10)
+    channel: Channel
+    summary: Annotated[Text, StringConstraints(max_length=500)]
+    facts: Annotated[Text, StringConstraints(max_length=20000)]
+    amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    period: Period | None = None
+    region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    reporter: ReporterIn | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _division_code(cls, value: str) -> str:
+        if value[:2] not in PROVINCE_PREFIXES:
+            raise ValueError("not a GB/T 2260 administrative division code")
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _unique(cls, value: list[Topic]) -> list[Topic]:
+        if len(set(value)) != len(value):
+            raise ValueError("topics repeat")
+        return value
+
+
+class BodyOut(BaseModel):
+    id: UUID
+    name: str | None
+
+
+class SubjectOut(BaseModel):
+    name: str
+    id_number: str | None = Field(None, description="masked")
+    unit: str
+    position: str | None
+    rank: Rank
+    managing_level: Level
+
+
+class TimelineEntry(BaseModel):
+    status: ClueStatus
+    occurred_at: datetime
+    body: BodyOut | None = None
+    note: str | None = None
+
+
+class ReferralOut(BaseModel):
+    id: UUID
+    receipt_number: str
+    status: ClueStatus
+    status_at: datetime
+    received_at: datetime
+    handling_body: BodyOut | None
+    category: Category
+    topics: list[Topic]
+    channel: Channel
+    summary: str
+    region: str
+    subjects: list[SubjectOut]
+    outcome: Outcome | None = None
+    outcome_summary: str | None = None
+    timeline: list[TimelineEntry]

@@ -1,0 +1,28 @@
+"""Topic names: part of the contract between the services."""
+
+CLUE_RECEIVED = "clue.received"
+CLUE_ROUTED = "clue.routed"
+ASSIGNMENT_ACCEPTED = "assignment.accepted"
+ASSIGNMENT_RETURNED = "assignment.returned"
+CASE_DISPOSED = "case.disposed"
+CASE_HANDOFF_REQUESTED = "case.handoff_requested"
+CASE_CONCLUDED = "case.concluded"
+CLUE_STATUS = "clue.status"
+
+ALL = (
+    CLUE_RECEIVED,
+    CLUE_ROUTED,
+    ASSIGNMENT_ACCEPTED,
+    ASSIGNMENT_RETURNED,
+    CASE_DISPOSED,
+    CASE_HANDOFF_REQUESTED,
+    CASE_CONCLUDED,
+    CLUE_STATUS,
+)
+
+
+def dead_letter(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+ALL_WITH_DEAD_LETTERS = ALL + tuple(dead_letter(t) for t in ALL)
