@@ -89,5 +89,18 @@ referral_timeline = Table(
     Column("sequence", Integer, nullable=False, default=0),
 )
 
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_log_target", "target"),
+)
+
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
