@@ -7,8 +7,10 @@ unreachable server fails the run; on a laptop without one the PostgreSQL leg is 
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import pytest
@@ -18,6 +20,13 @@ from shared.migrate import upgrade
 PG_DSN = os.environ.get("GUANTONG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ("sqlite", "postgresql")
 RUN_ID = uuid.uuid4().hex[:8]
+T = TypeVar("T")
+
+
+def _off_loop(fn: Callable[[], T]) -> T:
+    """asyncio.run and Alembic need a thread without a running loop; async tests have one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def _pg_admin(sql: str) -> None:
@@ -28,7 +37,7 @@ def _pg_admin(sql: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    _off_loop(lambda: asyncio.run(run()))
 
 
 def pg_available() -> bool:
@@ -66,7 +75,7 @@ class DatabaseFactory:
             _pg_admin(f'CREATE DATABASE "{name}"')
             self._pg_names.append(name)
             url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-        upgrade(service, url)
+        _off_loop(lambda: upgrade(service, url))
         return url
 
     def _require_pg(self) -> None:
