@@ -1,0 +1,1 @@
+"""Casework: one assignment per (clue, body), its state machine, deadlines and feedback."""

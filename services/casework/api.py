@@ -1,0 +1,120 @@
+"""HTTP routes: parse -> query -> handler -> response, always scoped to the caller's body."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.casework import handlers
+from services.casework.commands import GetAssignment, ListAssignments
+from services.casework.domain import (
+    AssignmentNotFound,
+    AssignmentState,
+    CaseworkError,
+    IllegalTransition,
+)
+from services.casework.repository import InvalidCursor, PageCursor
+from services.casework.schemas import AssignmentPage, AssignmentView
+from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
+from shared.auth import InvalidToken, verify_token
+from shared.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    Unauthorized,
+    Unprocessable,
+    problem_response,
+)
+from shared.runtime import Runtime
+
+CASEWORKER_ROLE = "caseworker"
+bearer = HTTPBearer(auto_error=False, description="A caseworker's JWT (sub, body, roles)")
+
+
+@dataclass(frozen=True)
+class Caseworker:
+    user_id: str
+    body_id: UUID
+
+
+def current_caseworker(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caseworker:
+    if credentials is None:
+        raise Unauthorized()
+    try:
+        principal = verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
+    except InvalidToken:
+        raise Unauthorized() from None
+    if not principal.has(CASEWORKER_ROLE) or principal.body_id is None:
+        raise Forbidden("a caseworker of a supervisory body is required")
+    return Caseworker(user_id=principal.user_id, body_id=principal.body_id)
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[CaseworkUnitOfWork]:
+    runtime: Runtime = request.app.state.runtime
+    uow = CaseworkUnitOfWork(
+        runtime.sessions, runtime.outbox, source=SOURCE, on_commit=runtime.relay.wake
+    )
+    async with uow:
+        yield uow
+
+
+CurrentCaseworker = Annotated[Caseworker, Depends(current_caseworker)]
+UnitOfWorkDep = Annotated[CaseworkUnitOfWork, Depends(unit_of_work)]
+
+router = APIRouter(prefix="/v1/assignments", tags=["assignments"])
+
+
+@router.get("", summary="The caller's body's assignments, newest first")
+async def list_assignments(
+    caseworker: CurrentCaseworker,
+    uow: UnitOfWorkDep,
+    state: AssignmentState | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> AssignmentPage:
+    after = _parse_cursor(cursor) if cursor else None
+    query = ListAssignments(caseworker.body_id, state=state, after=after, limit=limit)
+    page = await handlers.list_assignments(uow, query)
+    next_cursor = page.next_cursor.encode() if page.next_cursor else None
+    return AssignmentPage.of(page.items, next_cursor)
+
+
+@router.get("/{assignment_id}", summary="One assignment of the caller's body")
+async def get_assignment(
+    assignment_id: UUID, caseworker: CurrentCaseworker, uow: UnitOfWorkDep
+) -> AssignmentView:
+    query = GetAssignment(body_id=caseworker.body_id, assignment_id=assignment_id)
+    return AssignmentView.of(await handlers.get_assignment(uow, query))
+
+
+def _parse_cursor(token: str) -> PageCursor:
+    try:
+        return PageCursor.decode(token)
+    except InvalidCursor as exc:
+        raise Unprocessable(str(exc)) from None
+
+
+_PROBLEMS: dict[type[CaseworkError], type[Problem]] = {
+    AssignmentNotFound: NotFound,
+    IllegalTransition: Conflict,
+}
+
+
+def install_domain_errors(app: FastAPI) -> None:
+    """Maps casework's domain errors to problem+json, once for every route."""
+
+    @app.exception_handler(CaseworkError)
+    async def _domain(request: Request, exc: CaseworkError) -> JSONResponse:
+        # Title only: a detail could echo data of a body the caller does not belong to.
+        problem = _PROBLEMS.get(type(exc), Problem)
+        return problem_response(
+            problem.status, problem.title, slug=problem.slug, instance=request.url.path
+        )

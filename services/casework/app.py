@@ -1,0 +1,31 @@
+"""Composition root of one casework process."""
+
+from fastapi import FastAPI
+
+from services.casework import api
+from services.casework.consumer import subscriptions
+from services.casework.orm import metadata
+from services.casework.settings import Settings
+from shared.problems import install_problem_handlers
+from shared.runtime import Runtime, health_router, lifespan_for
+
+SERVICE = "casework"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    resolved = settings or Settings()
+    app = FastAPI(
+        title="Guantong casework",
+        version="0.1.0",
+        summary="Assignments of routed clues to supervisory bodies",
+        lifespan=lifespan_for(
+            lambda _app: Runtime.build(SERVICE, resolved, metadata),
+            lambda runtime: subscriptions(runtime, resolved),
+        ),
+    )
+    app.state.settings = resolved
+    install_problem_handlers(app)
+    api.install_domain_errors(app)
+    app.include_router(health_router())
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,146 @@
+"""Every query of casework."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.domain import (
+    Assignment,
+    AssignmentState,
+    ClueFacts,
+    Deadline,
+    Role,
+)
+from services.casework.orm import assignments
+from shared.db import insert_ignoring_duplicates
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Keyset position in a body's inbox (newest first): stable while rows are being added."""
+
+    assigned_at: datetime
+    id: UUID
+
+    def encode(self) -> str:
+        raw = json.dumps({"t": self.assigned_at.isoformat(), "id": str(self.id)})
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> "PageCursor":
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            data = json.loads(raw)
+            cursor = cls(assigned_at=datetime.fromisoformat(data["t"]), id=UUID(data["id"]))
+        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+            raise InvalidCursor("cursor is not one this API issued") from exc
+        if cursor.assigned_at.tzinfo is None:
+            raise InvalidCursor("cursor is not one this API issued")
+        return cursor
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Assignment]
+    next_cursor: PageCursor | None
+
+
+class AssignmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, assignment: Assignment) -> bool:
+        """False when this (clue, body) already has an assignment; nothing is written then."""
+        return await insert_ignoring_duplicates(self._session, assignments, _to_row(assignment))
+
+    async def get_for_body(self, assignment_id: UUID, *, body_id: UUID) -> Assignment | None:
+        query = select(assignments).where(
+            assignments.c.id == assignment_id, assignments.c.body_id == body_id
+        )
+        row = (await self._session.execute(query)).first()
+        return _from_row(row) if row else None
+
+    async def list_for_body(
+        self,
+        body_id: UUID,
+        *,
+        state: AssignmentState | None,
+        after: PageCursor | None,
+        limit: int,
+    ) -> Page:
+        t = assignments.c
+        query = select(assignments).where(t.body_id == body_id)
+        if state is not None:
+            query = query.where(t.state == state.value)
+        if after is not None:
+            query = query.where(
+                or_(
+                    t.assigned_at < after.assigned_at,
+                    and_(t.assigned_at == after.assigned_at, t.id < after.id),
+                )
+            )
+        query = query.order_by(t.assigned_at.desc(), t.id.desc()).limit(limit + 1)
+        rows = (await self._session.execute(query)).all()
+        items = [_from_row(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        last = items[-1] if items else None
+        next_cursor = PageCursor(last.assigned_at, last.id) if more and last else None
+        return Page(items=items, next_cursor=next_cursor)
+
+    async def for_clue(self, clue_id: UUID) -> list[Assignment]:
+        query = select(assignments).where(assignments.c.clue_id == clue_id)
+        return [_from_row(r) for r in (await self._session.execute(query)).all()]
+
+
+def _to_row(a: Assignment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "clue_id": a.clue_id,
+        "body_id": a.body_id,
+        "role": a.role.value,
+        "state": a.state.value,
+        "receipt_number": a.facts.receipt_number,
+        "category": a.facts.category,
+        "channel": a.facts.channel,
+        "summary": a.facts.summary,
+        "region": a.facts.region,
+        "subjects": a.facts.subjects,
+        "decision_id": a.decision_id,
+        "assigned_at": a.assigned_at,
+        "sign_for_due_at": a.sign_for.due_at,
+        "sign_for_due_provisional": a.sign_for.provisional,
+    }
+
+
+def _from_row(row: Row[Any]) -> Assignment:
+    m = row._mapping
+    facts = ClueFacts(
+        receipt_number=m["receipt_number"],
+        category=m["category"],
+        channel=m["channel"],
+        summary=m["summary"],
+        region=m["region"],
+        subjects=list(m["subjects"]),
+    )
+    return Assignment(
+        id=m["id"],
+        clue_id=m["clue_id"],
+        body_id=m["body_id"],
+        role=Role(m["role"]),
+        state=AssignmentState(m["state"]),
+        facts=facts,
+        decision_id=m["decision_id"],
+        assigned_at=m["assigned_at"],
+        sign_for=Deadline(m["sign_for_due_at"], m["sign_for_due_provisional"]),
+    )
