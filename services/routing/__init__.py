@@ -1,0 +1,1 @@
+"""The routing service: body registry, jurisdiction rules, routing decisions, review queue."""

@@ -1,0 +1,133 @@
+"""Routing's HTTP API: the body registry for everyone signed in, decisions for case management."""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.routing import handlers
+from services.routing.domain import RoutingDecision, RoutingError, UnknownBody, UnknownDecision
+from services.routing.repository import QueuePosition
+from services.routing.schemas import BodyList, BodyOut, DecisionOut, ReviewQueuePage
+from services.routing.unit_of_work import RoutingUnitOfWork
+from shared.auth import InvalidToken, Principal, verify_token
+from shared.codes import BodyKind, Level
+from shared.problems import (
+    Forbidden,
+    NotFound,
+    Problem,
+    Unauthorized,
+    Unprocessable,
+    problem_response,
+)
+
+CASE_MANAGEMENT = "case_management"
+
+router = APIRouter(prefix="/v1", tags=["routing"])
+bearer = HTTPBearer(auto_error=False, description="A caseworker's or staff member's JWT")
+
+
+def unit_of_work(request: Request) -> RoutingUnitOfWork:
+    runtime = request.app.state.runtime
+    return RoutingUnitOfWork(runtime.sessions, runtime.outbox, on_commit=runtime.relay.wake)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized()
+    try:
+        return verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
+    except InvalidToken:
+        raise Unauthorized("invalid or expired token") from None
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def case_manager(principal: CurrentPrincipal) -> Principal:
+    if not principal.has(CASE_MANAGEMENT):
+        raise Forbidden(f"this needs the {CASE_MANAGEMENT} role")
+    return principal
+
+
+CaseManager = Annotated[Principal, Depends(case_manager)]
+UnitOfWorkDep = Annotated[RoutingUnitOfWork, Depends(unit_of_work)]
+Region = Annotated[str | None, Query(pattern=r"^\d{6}$", description="6-digit division code")]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get("/bodies", summary="Supervision bodies in the registry")
+async def list_bodies(
+    _: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    kind: BodyKind | None = None,
+    level: Level | None = None,
+    region: Region = None,
+) -> BodyList:
+    found = await handlers.list_bodies(uow, kind=kind, level=level, region=region)
+    return BodyList(items=[BodyOut.of(b) for b in found])
+
+
+@router.get("/bodies/{body_id}", summary="One supervision body")
+async def get_body(body_id: UUID, _: CurrentPrincipal, uow: UnitOfWorkDep) -> BodyOut:
+    return BodyOut.of(await handlers.get_body(uow, body_id))
+
+
+@router.get("/decisions/{clue_id}", summary="The routing decision for a clue")
+async def get_decision(clue_id: UUID, _: CaseManager, uow: UnitOfWorkDep) -> DecisionOut:
+    return DecisionOut.of(await handlers.get_decision(uow, clue_id))
+
+
+@router.get("/review-queue", summary="Clues no rule could place, oldest first")
+async def review_queue(
+    _: CaseManager, uow: UnitOfWorkDep, cursor: str | None = None, limit: PageSize = 50
+) -> ReviewQueuePage:
+    after = decode_cursor(cursor) if cursor else None
+    page = await handlers.review_queue(uow, after=after, limit=limit)
+    next_cursor = encode_cursor(page[-1]) if len(page) == limit else None
+    return ReviewQueuePage(items=[DecisionOut.of(d) for d in page], next_cursor=next_cursor)
+
+
+def encode_cursor(last: RoutingDecision) -> str:
+    raw = f"{last.decided_at.isoformat()}|{last.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> QueuePosition:
+    try:
+        at, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        position = datetime.fromisoformat(at), UUID(last_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        position = None
+    if position is None or position[0].tzinfo is None:
+        raise Unprocessable("cursor is not one this API gave out")
+    return position
+
+
+_PROBLEMS: dict[type[RoutingError], type[Problem]] = {
+    UnknownBody: NotFound,
+    UnknownDecision: NotFound,
+}
+
+
+def install_error_mapping(app: FastAPI) -> None:
+    """Each domain refusal becomes one problem+json kind, here and nowhere else."""
+
+    @app.exception_handler(RoutingError)
+    async def _refused(request: Request, exc: RoutingError) -> JSONResponse:
+        problem = _PROBLEMS.get(type(exc), Problem)(str(exc))
+        return problem_response(
+            problem.status,
+            problem.title,
+            slug=problem.slug,
+            detail=problem.detail,
+            instance=request.url.path,
+        )

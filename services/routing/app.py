@@ -1,0 +1,32 @@
+"""Composition root: one app per process; engine, relay and consumer start in the lifespan."""
+
+from fastapi import FastAPI
+
+from services.routing import api
+from services.routing.consumer import subscriptions
+from services.routing.orm import metadata
+from services.routing.settings import Settings
+from shared.problems import install_problem_handlers
+from shared.runtime import Runtime, health_router, lifespan_for
+
+SERVICE = "routing"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    resolved = settings or Settings()
+
+    def runtime(_: FastAPI) -> Runtime:
+        return Runtime.build(SERVICE, resolved, metadata)
+
+    app = FastAPI(
+        title="Guantong routing",
+        version="0.1.0",
+        summary="Body registry, jurisdiction rules, routing decisions and the review queue",
+        lifespan=lifespan_for(runtime, subscriptions),
+    )
+    app.state.settings = resolved
+    install_problem_handlers(app)
+    api.install_error_mapping(app)
+    app.include_router(health_router())
+    app.include_router(api.router)
+    return app
