@@ -20,7 +20,9 @@ async def _differences(url: str, metadata: MetaData, service: str) -> list[Any]:
     try:
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                )
             )
     finally:
         await engine.dispose()
