@@ -1,4 +1,4 @@
-"""`python -m services.intake [serve|migrate]`."""
+"""`python -m services.intake [serve|migrate|agency ...]`."""
 
 import sys
 
@@ -13,6 +13,10 @@ def main(argv: list[str]) -> None:
     command = argv[0] if argv else "serve"
     if command == "migrate":
         upgrade("intake", settings.database_url)
+    elif command == "agency":
+        from services.intake.cli import main as agency_main  # the CLI alone needs no uvicorn
+
+        raise SystemExit(agency_main(argv[1:]))
     elif command == "serve":
         uvicorn.run(
             "services.intake.app:create_app",
@@ -24,7 +28,7 @@ def main(argv: list[str]) -> None:
             access_log=False,
         )
     else:
-        raise SystemExit(f"unknown command {command!r}; use serve or migrate")
+        raise SystemExit(f"unknown command {command!r}; use serve, migrate or agency")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.intake.agencies import Credential, active_credential
 from services.intake.commands import Agency
-from services.intake.repository import AgencyKey, Repository
+from services.intake.ratelimit import RateLimiter
+from services.intake.signing import verify_request
 from shared.auth import secret_matches, split_api_key
 from shared.problems import Unauthorized
 from shared.runtime import Runtime
@@ -17,16 +19,16 @@ class KeyCache:
 
     def __init__(self, ttl_seconds: float) -> None:
         self._ttl = ttl_seconds
-        self._entries: dict[str, tuple[float, AgencyKey]] = {}
+        self._entries: dict[str, tuple[float, Credential]] = {}
 
-    def get(self, key_id: str) -> AgencyKey | None:
+    def get(self, key_id: str) -> Credential | None:
         entry = self._entries.get(key_id)
         if entry is None or entry[0] < time.monotonic():
             self._entries.pop(key_id, None)
             return None
         return entry[1]
 
-    def put(self, key_id: str, key: AgencyKey) -> None:
+    def put(self, key_id: str, key: Credential) -> None:
         self._entries[key_id] = (time.monotonic() + self._ttl, key)
 
     def clear(self) -> None:
@@ -51,12 +53,17 @@ async def current_agency(request: Request) -> Agency:
     key = cache.get(key_id)
     if key is None:
         async with runtime.sessions() as session:
-            key = await Repository(session).active_key(key_id)
+            key = await active_credential(session, key_id)
         if key is None:
             raise Unauthorized("unknown, revoked or disabled API key")
     if not secret_matches(plaintext, key.key_hash):
         raise Unauthorized("unknown, revoked or disabled API key")
     cache.put(key_id, key)
+    # Limit before verifying a signature, so a flood of forged ones costs no database write.
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(key.agency_id)
+    if key.require_signature:
+        await verify_request(request, key)
     return Agency(id=key.agency_id, name=key.agency_name)
 
 

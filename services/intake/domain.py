@@ -28,6 +28,18 @@ class IdempotencyMismatch(IntakeError):
     """The Idempotency-Key was used before with a different request body."""
 
 
+class IdempotencyInFlight(IntakeError):
+    """The first request with this Idempotency-Key is still being processed."""
+
+
+class ContentRejected(IntakeError):
+    """Uploaded attachment content that is not what the referral declared; nothing is kept."""
+
+    def __init__(self, detail: str, *, status: int = 422, field: str = "body") -> None:
+        super().__init__(detail)
+        self.detail, self.status, self.field = detail, status, field
+
+
 @dataclass(frozen=True)
 class StatusReport:
     status: ClueStatus

@@ -1,5 +1,6 @@
 """Intake's use cases: load through the unit of work, decide, commit."""
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -8,44 +9,77 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.commands import SubmitReferral
-from services.intake.domain import IdempotencyMismatch, StatusReport
+from services.intake.domain import IdempotencyInFlight, IdempotencyMismatch, StatusReport
 from services.intake.identifiers import hash_id_number, mask_id_number, new_receipt_number
-from services.intake.repository import Repository, status_of
-from services.intake.schemas import ReferralIn, ReferralOut
+from services.intake.repository import ReferralFilter, Repository, status_of
+from services.intake.schemas import ReferralIn, ReferralOut, ReferralSummary
 from services.intake.sealing import Sealer
 from services.intake.unit_of_work import IntakeUnitOfWork
-from services.intake.views import referral_view
+from services.intake.views import accepted_view, referral_view, summary_view
+from services.intake.webhooks.events import enqueue_status_change
 from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.events.contracts import ClueReceived, ClueStatusChanged, SubjectSnapshot
 
+# Keys released per transaction when pruning: short row locks beside live requests.
+PRUNE_BATCH = 1000
+
 
 async def submit_referral(
-    uow: IntakeUnitOfWork, command: SubmitReferral, *, sealer: Sealer, pepper: str
-) -> tuple[Row[Any], bool]:
-    """Stores the referral and its clue.received event; a repeated key replays the first."""
+    uow: IntakeUnitOfWork,
+    command: SubmitReferral,
+    *,
+    sealer: Sealer,
+    pepper: str,
+    window: timedelta,
+) -> tuple[ReferralOut, bool]:
+    """Stores the referral and its clue.received event in one transaction; a key used within
+    the window replays the first acceptance. The referral row is the idempotency record: its
+    unique (agency, key) constraint makes one key one referral, and the key is "in flight"
+    exactly while the transaction that claims it is open."""
+    agency_id, key = command.agency.id, command.idempotency_key
     async with uow:
-        existing = await _replay(uow.referrals, command)
+        if not await uow.referrals.lock_idempotency_key(agency_id, key):
+            raise IdempotencyInFlight(key)
+        existing = await uow.referrals.referral_by_idempotency_key(agency_id, key)
+        if existing is not None and existing.received_at > utcnow() - window:
+            return _replayed(existing, command), True
         if existing is not None:
-            return existing, True
+            await uow.referrals.release_idempotency_key(existing.id)  # its window is over
         try:
-            referral_id = await _store(uow, command, sealer=sealer, pepper=pepper)
-        except IntegrityError:
-            pass  # a concurrent request with the same key committed first: replay it
+            values = await _store(uow, command, sealer=sealer, pepper=pepper)
+        except IntegrityError as error:
+            conflict = error  # defence in depth: the constraint caught a writer the lock missed
         else:
-            row = await uow.referrals.referral(command.agency.id, referral_id)
-            assert row is not None
-            return row, False
+            return accepted_view(values), False
     async with uow:
-        replayed = await _replay(uow.referrals, command)
-    if replayed is None:
-        raise RuntimeError("idempotency conflict without a stored referral")
-    return replayed, True
+        existing = await uow.referrals.referral_by_idempotency_key(agency_id, key)
+    if existing is None:
+        raise conflict
+    return _replayed(existing, command), True
+
+
+def _replayed(row: Row[Any], command: SubmitReferral) -> ReferralOut:
+    if row.request_hash != command.request_hash:
+        raise IdempotencyMismatch(command.idempotency_key)
+    return accepted_view(row._mapping)
+
+
+async def prune_idempotency_keys(uow: IntakeUnitOfWork, window: timedelta) -> int:
+    """Releases keys whose window is over, in short batches; returns how many."""
+    cutoff, total = utcnow() - window, 0
+    while True:
+        async with uow:
+            released = await uow.referrals.release_expired_keys(cutoff, batch=PRUNE_BATCH)
+            await uow.commit()
+        total += released
+        if released < PRUNE_BATCH:
+            return total
 
 
 async def _store(
     uow: IntakeUnitOfWork, command: SubmitReferral, *, sealer: Sealer, pepper: str
-) -> UUID:
+) -> dict[str, Any]:
     referral_id = uuid4()
     values = _referral_row(referral_id, command, sealer=sealer, pepper=pepper)
     await uow.referrals.add_referral(values)
@@ -54,14 +88,7 @@ async def _store(
     )
     uow.emit(_clue_received(values, command))
     await uow.commit()
-    return referral_id
-
-
-async def _replay(repo: Repository, command: SubmitReferral) -> Row[Any] | None:
-    row = await repo.referral_by_idempotency_key(command.agency.id, command.idempotency_key)
-    if row is not None and row.request_hash != command.request_hash:
-        raise IdempotencyMismatch(command.idempotency_key)
-    return row
+    return values
 
 
 def _referral_row(
@@ -148,6 +175,7 @@ async def record_status(session: AsyncSession, event: ClueStatusChanged) -> None
     state.apply(report)
     await repo.add_timeline(event.clue_id, report)
     await repo.save_status(event.clue_id, state)
+    await enqueue_status_change(session, row, report, state)
 
 
 async def read_referral(
@@ -159,4 +187,14 @@ async def read_referral(
         row = await repo.referral(agency_id, referral_id)
         if row is None:
             return None
-        return referral_view(row, await repo.timeline(row.id))
+        uploaded = await repo.uploaded_indexes(row.id) if row.attachments else set()
+        return referral_view(row, await repo.timeline(row.id), uploaded)
+
+
+async def list_referrals(
+    sessions: async_sessionmaker[AsyncSession], agency_id: UUID, query: ReferralFilter
+) -> list[ReferralSummary]:
+    """One page of the agency's own referrals, newest first."""
+    async with sessions() as session:
+        rows = await Repository(session).referral_page(agency_id, query)
+    return [summary_view(row) for row in rows]

@@ -17,44 +17,10 @@ from pydantic import (
 from services.intake.identifiers import id_number_valid, normalize_name
 from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
 
-PROVINCE_PREFIXES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-    ]
-)
+# First two digits of GB/T 2260 codes: provinces, autonomous regions, municipalities, SARs.
+_PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62"
+PROVINCE_PREFIXES = frozenset(f"{_PROVINCES} 63 64 65 71 81 82".split())
+EXAMPLE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -147,7 +113,14 @@ class ReferralIn(Strict):
                     "amount": "1200000.00",
                     "period": {"start": "2024-01-01", "end": "2024-12-31"},
                     "region": "365000",
-                    "attachments": [],
+                    "attachments": [
+                        {
+                            "name": "审计发现问题清单.pdf",
+                            "media_type": "application/pdf",
+                            "size": 482133,
+                            "sha256": EXAMPLE_SHA256,
+                        }
+                    ],
                     "reporter": {"anonymous": False, "name": "李某", "phone": "13800000000"},
                 }
             ]
@@ -197,24 +170,84 @@ class SubjectOut(BaseModel):
 
 class TimelineEntry(BaseModel):
     status: ClueStatus
+    status_display: str = Field(description="the status in the domain's own words (Chinese)")
     occurred_at: datetime
     body: BodyOut | None = None
     note: str | None = None
 
 
-class ReferralOut(BaseModel):
+class AttachmentOut(BaseModel):
+    index: int
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    content_uploaded: bool = Field(description="whether the content was uploaded and verified")
+
+
+class ReferralSummary(BaseModel):
     id: UUID
     receipt_number: str
     status: ClueStatus
+    status_display: str = Field(description="the status in the domain's own words (Chinese)")
     status_at: datetime
     received_at: datetime
     handling_body: BodyOut | None
     category: Category
-    topics: list[Topic]
     channel: Channel
     summary: str
+    outcome: Outcome | None = None
+    outcome_display: str | None = None
+    outcome_summary: str | None = Field(None, description="what the handling body released")
+
+
+class ReferralOut(ReferralSummary):
+    topics: list[Topic]
     region: str
     subjects: list[SubjectOut]
-    outcome: Outcome | None = None
-    outcome_summary: str | None = None
+    attachments: list[AttachmentOut]
     timeline: list[TimelineEntry]
+
+
+class ReferralPage(BaseModel):
+    items: list[ReferralSummary]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null at the end"
+    )
+
+
+class AttachmentContentOut(BaseModel):
+    index: int
+    sha256: str
+    size: int
+    media_type: str
+    uploaded_at: datetime
+
+
+class UnsealIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "经批准对举报人进行保护性回访，需核实联系方式"}]
+        },
+    )
+
+    reason: Annotated[Text, StringConstraints(min_length=10, max_length=500)] = Field(
+        description="why the reporter must be known; kept in the audit log"
+    )
+
+
+class ReporterOut(BaseModel):
+    anonymous: bool
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class UnsealedReporterOut(BaseModel):
+    referral_id: UUID
+    receipt_number: str
+    reporter: ReporterOut | None = Field(description="null when the referral named no reporter")
+    unsealed_by: str
+    unsealed_at: datetime

@@ -15,5 +15,38 @@ class Settings(ServiceSettings):
     seal_key_file: str = "var/intake-seal.key"
     # Keyed hash for subject ID numbers, shared with nobody: routing links clues by this hash.
     id_hash_pepper: str = "guantong-local-id-pepper"
+    # Idempotency keys replay for this long after acceptance; later the key is a new request.
     idempotency_window_hours: int = 24
+    # How often this process releases expired keys (0: never; requests release them anyway).
+    idempotency_prune_seconds: float = 3600.0
+    # Attachment content: a local store addressed by SHA-256, the types accepted, the size cap.
+    attachment_dir: str = "var/attachments"
+    attachment_max_bytes: int = 25 * 1024 * 1024
+    attachment_media_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/plain",
+        "application/zip",
+    )
+    # Webhooks: the delivery worker runs in this process; callbacks to loopback, private or
+    # link-local addresses are refused unless the deployment explicitly allows them.
+    run_webhooks: bool = True
+    webhook_allow_private: bool = False
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_base_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_poll_seconds: float = 1.0
+    webhook_max_per_agency: int = 10
     max_body_bytes: int = 256 * 1024
+    # Agency credentials: how long a worker trusts a verified key before asking the database
+    # again; this bounds how late another process notices a revoked key or a disabled agency.
+    key_cache_ttl_seconds: float = 5.0
+    # Signed requests: accepted timestamp skew, and how long a signature is remembered.
+    signature_window_seconds: int = 300
+    # Token bucket per agency and worker process.
+    rate_limit_per_second: float = 20.0
+    rate_limit_burst: int = 100

@@ -45,6 +45,7 @@ def intake_settings(url: str, **overrides: Any) -> Settings:
         "database_url": url,
         "run_relay": False,
         "run_consumers": False,
+        "run_webhooks": False,
         "seal_keys": SEAL_KEYS,
     }
     values.update(overrides)

@@ -1,0 +1,1 @@
+"""Signed status callbacks to agencies: registration, the delivery log and the delivery worker."""

@@ -1,0 +1,181 @@
+"""The delivery worker: sends pending deliveries, signed, and retries them with backoff.
+
+Several processes (uvicorn workers, replicas) can run it at once: claims take rows with
+FOR UPDATE SKIP LOCKED and lease them, and the HTTP call happens outside any transaction,
+so a slow receiver never holds a database lock. Delivery is at least once (a worker can stop
+after the receiver answered and before the result is written): receivers deduplicate on
+X-Guantong-Delivery.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake.sealing import Sealer
+from services.intake.settings import Settings
+from services.intake.webhooks.events import DELIVERED, EVENT_TYPE, FAILED
+from services.intake.webhooks.registration import open_secret
+from services.intake.webhooks.repository import DeliveryQueue
+from services.intake.webhooks.transport import Sent, WebhookClient
+from shared.auth import sign
+from shared.clock import utcnow
+from shared.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    allow_private: bool
+    max_attempts: int
+    timeout_seconds: float
+    backoff_base_seconds: float
+    backoff_max_seconds: float
+    poll_seconds: float
+    batch_size: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WorkerConfig":
+        return cls(
+            allow_private=settings.webhook_allow_private,
+            max_attempts=settings.webhook_max_attempts,
+            timeout_seconds=settings.webhook_timeout_seconds,
+            backoff_base_seconds=settings.webhook_backoff_base_seconds,
+            backoff_max_seconds=settings.webhook_backoff_max_seconds,
+            poll_seconds=settings.webhook_poll_seconds,
+        )
+
+
+def backoff_seconds(attempts: int, config: WorkerConfig, rng: random.Random) -> float:
+    """Doubling delay with jitter, so receivers that come back are not hit all at once."""
+    ceiling = min(config.backoff_max_seconds, config.backoff_base_seconds * 2.0 ** (attempts - 1))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def signed_request(
+    secret: str, delivery_id: str, payload: dict[str, Any]
+) -> tuple[dict[str, str], bytes]:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Guantong-Webhooks/1",
+        "X-Guantong-Event": EVENT_TYPE,
+        "X-Guantong-Delivery": delivery_id,
+        "X-Guantong-Timestamp": str(timestamp),
+        "X-Guantong-Signature": sign(secret, timestamp, body),
+    }
+    return headers, body
+
+
+class WebhookWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sealer: Sealer,
+        config: WorkerConfig,
+    ) -> None:
+        self._sessions = sessions
+        self._sealer = sealer
+        self._config = config
+        self._client = WebhookClient(
+            allow_private=config.allow_private, timeout_seconds=config.timeout_seconds
+        )
+        self._rng = random.SystemRandom()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    sent = await self.deliver_due()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the database is away: wait and retry
+                    log.warning("webhook worker: %s; retrying", type(exc).__name__)
+                    sent = 0
+                if sent < self._config.batch_size:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._config.poll_seconds)
+                    self._wake.clear()
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def deliver_due(self) -> int:
+        """One round: claim what is due, send it all concurrently, record each result."""
+        now = utcnow()
+        lease = now + timedelta(seconds=self._config.timeout_seconds * 3 + 30)
+        async with self._sessions() as session, session.begin():
+            queue = DeliveryQueue(session)
+            await queue.fail_exhausted(now, self._config.max_attempts)
+            claimed = await queue.claim_due(now, limit=self._config.batch_size, lease_until=lease)
+        if not claimed:
+            return 0
+        results = await asyncio.gather(*(self._attempt(c) for c in claimed))
+        async with self._sessions() as session, session.begin():
+            queue = DeliveryQueue(session)
+            for claim, sent in zip(claimed, results, strict=True):
+                await queue.record(claim.id, lease, self._result(claim, sent))
+        return len(claimed)
+
+    async def _attempt(self, claim: Row[Any]) -> Sent:
+        try:
+            secret = open_secret(
+                self._sealer, claim.webhook_id, claim.secret_key_id, claim.secret_sealed
+            )
+        except Exception as exc:  # a seal key removed from the configuration, for instance
+            log.error(
+                "webhook %s: cannot open its secret (%s)", claim.webhook_id, type(exc).__name__
+            )
+            return Sent(None, "the signing secret cannot be opened; rotate it")
+        headers, body = signed_request(secret, str(claim.id), claim.payload)
+        return await self._client.post(claim.url, headers, body)
+
+    def _result(self, claim: Row[Any], sent: Sent) -> dict[str, Any]:
+        now, attempts = utcnow(), claim.attempts + 1
+        code = sent.status_code
+        if code is not None and 200 <= code < 300:
+            return {
+                "status": DELIVERED,
+                "delivered_at": now,
+                "last_status_code": code,
+                "last_error": None,
+            }
+        values: dict[str, Any] = {"last_status_code": code, "last_error": sent.error or _why(code)}
+        if attempts >= self._config.max_attempts:
+            values["status"] = FAILED
+        else:
+            delay = backoff_seconds(attempts, self._config, self._rng)
+            values["next_attempt_at"] = now + timedelta(seconds=delay)
+        log.info(
+            "webhook delivery %s: attempt %d failed (%s)", claim.id, attempts, values["last_error"]
+        )
+        return values
+
+
+def _why(code: int | None) -> str:
+    if code is not None and 300 <= code < 400:
+        return f"HTTP {code}: redirects are not followed"
+    return f"HTTP {code}"
+
+
+def start_worker(runtime: Runtime, sealer: Sealer, settings: Settings) -> None:
+    """Runs the worker beside the relay; Runtime.stop cancels it with the other tasks."""
+    if settings.run_webhooks:
+        worker = WebhookWorker(runtime.sessions, sealer, WorkerConfig.from_settings(settings))
+        runtime.tasks.append(asyncio.create_task(worker.run(), name="intake-webhooks"))

@@ -1,0 +1,84 @@
+"""Builders for the agency admin tests: admin tokens, fresh credit codes, signed requests."""
+
+import json
+import time
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from services.intake import orm
+from services.intake.identifiers import uscc_with_check
+from services.intake.settings import Settings
+from shared.auth import issue_token, sign
+from shared.db import make_engine
+from tests.intake.builders import referral
+
+
+def new_credit_code() -> str:
+    return uscc_with_check(f"11365000MD{uuid.uuid4().int % 10**7:07d}")
+
+
+def admin_headers(
+    settings: Settings, *, user: str = "admin-wang", roles: tuple[str, ...] = ("intake_admin",)
+) -> dict[str, str]:
+    token = issue_token(settings.jwt_secret, user_id=user, body_id=None, roles=list(roles))
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def create_agency(
+    client: httpx.AsyncClient, admin: dict[str, str], **changes: Any
+) -> dict[str, Any]:
+    body = {"name": "测试财政局", "credit_code": new_credit_code(), "kind": "finance_bureau"}
+    body.update(changes)
+    response = await client.post("/v1/admin/agencies", json=body, headers=admin)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def issue_key(client: httpx.AsyncClient, admin: dict[str, str], agency_id: str) -> str:
+    response = await client.post(
+        f"/v1/admin/agencies/{agency_id}/keys", json={"label": "test"}, headers=admin
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["api_key"])
+
+
+async def probe(client: httpx.AsyncClient, key: str) -> int:
+    """401 when the key is refused; 404 (an unknown referral) when it authenticates."""
+    response = await client.get(f"/v1/referrals/{uuid.uuid4()}", headers={"X-API-Key": key})
+    return response.status_code
+
+
+async def submit(client: httpx.AsyncClient, key: str, **extra_headers: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())}
+    headers.update(extra_headers)
+    return await client.post("/v1/referrals", json=referral(), headers=headers)
+
+
+def signed(secret: str, body: bytes, *, timestamp: int | None = None, key: str) -> dict[str, str]:
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Authorization": f"Bearer {key}",
+        "Idempotency-Key": str(uuid.uuid4()),
+        "Content-Type": "application/json",
+        "X-Guantong-Timestamp": str(ts),
+        "X-Guantong-Signature": sign(secret, ts, body),
+    }
+
+
+def referral_bytes(**changes: Any) -> bytes:
+    return json.dumps(referral(**changes), ensure_ascii=False).encode()
+
+
+async def audit_rows(url: str, agency_id: str) -> list[Any]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            a = orm.audit_log
+            query = select(a).where(a.c.target == f"agency:{agency_id}").order_by(a.c.id)
+            return list((await conn.execute(query)).all())
+    finally:
+        await engine.dispose()

@@ -1,0 +1,149 @@
+"""Unsealing the reporter: staff with the role only, every attempt audited, none in logs."""
+
+import logging
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from services.intake import orm
+from services.intake.settings import Settings
+from shared.auth import issue_token
+from shared.db import make_engine
+from tests.intake.builders import auth, intake_app, new_agency, referral
+from tests.support.databases import DatabaseFactory
+from tests.support.http import serve
+
+CANARY = "金丝雀举报人丁戊己"
+REASON = "经批准对举报人进行保护性回访，需核实联系方式"
+SECRET = Settings.model_fields["jwt_secret"].default
+
+
+@pytest.fixture
+def url(databases: DatabaseFactory, backend: str) -> str:
+    return databases.url(backend, "intake")
+
+
+def staff(*roles: str, user: str = "unsealer-1") -> dict[str, str]:
+    token = issue_token(SECRET, user_id=user, body_id=None, roles=list(roles), name="王审批")
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def _refer(client: httpx.AsyncClient, key: str, reporter: dict[str, Any] | None) -> str:
+    response = await client.post(
+        "/v1/referrals", json=referral(reporter=reporter), headers=auth(key, str(uuid.uuid4()))
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _audit(url: str, target: str) -> list[Any]:
+    a = orm.audit_log
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            query = select(a).where(a.c.target == target).order_by(a.c.id)
+            return list((await conn.execute(query)).all())
+    finally:
+        await engine.dispose()
+
+
+def _unseal(
+    client: httpx.AsyncClient, referral_id: str, headers: dict[str, str], **body: Any
+) -> Any:
+    path = f"/v1/referrals/{referral_id}/reporter:unseal"
+    return client.post(path, json=body or {"reason": REASON}, headers=headers)
+
+
+class TestGranted:
+    async def test_the_role_unseals_and_the_audit_says_who_when_why(
+        self, url: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        _, key = await new_agency(url)
+        caplog.set_level(logging.DEBUG)
+        reporter = {"anonymous": False, "name": CANARY, "phone": "13900000000"}
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, reporter)
+            response = await _unseal(client, referral_id, staff("reporter_unsealer"))
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "no-store"
+        assert response.json()["reporter"]["name"] == CANARY
+        assert response.json()["unsealed_by"] == "staff:unsealer-1"
+        [entry] = await _audit(url, f"referral:{referral_id}")
+        assert (entry.actor, entry.action, entry.reason) == (
+            "staff:unsealer-1",
+            "reporter.unseal",
+            REASON,
+        )
+        assert entry.at is not None
+        assert CANARY not in str(entry.detail)
+        assert CANARY not in caplog.text
+
+    async def test_a_referral_without_reporter_unseals_to_null(self, url: str) -> None:
+        _, key = await new_agency(url)
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, None)
+            response = await _unseal(client, referral_id, staff("reporter_unsealer"))
+        assert response.status_code == 200
+        assert response.json()["reporter"] is None
+
+
+class TestRefused:
+    @pytest.mark.parametrize(
+        ("headers", "status", "actor", "credential"),
+        [
+            (lambda key: {}, 401, "anonymous", "none"),
+            (lambda key: auth(key), 401, "anonymous", "agency_api_key"),
+            (lambda key: {"Authorization": "Bearer not.a.jwt"}, 401, "anonymous", "invalid_token"),
+            (lambda key: staff("caseworker", user="cw-9"), 403, "staff:cw-9", None),
+        ],
+    )
+    async def test_without_the_role_is_refused_and_audited(
+        self,
+        url: str,
+        caplog: pytest.LogCaptureFixture,
+        headers: Any,
+        status: int,
+        actor: str,
+        credential: str | None,
+    ) -> None:
+        _, key = await new_agency(url)
+        caplog.set_level(logging.DEBUG)
+        reporter = {"anonymous": False, "name": CANARY}
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, reporter)
+            response = await _unseal(client, referral_id, headers(key))
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/problem+json"
+        assert CANARY not in response.text and CANARY not in caplog.text
+        [entry] = await _audit(url, f"referral:{referral_id}")
+        assert (entry.actor, entry.action) == (actor, "reporter.unseal_refused")
+        assert entry.detail["status"] == status
+        assert entry.detail.get("credential") == credential
+
+    @pytest.mark.parametrize(
+        "body", [{"reason": "太短"}, {"reason": "x" * 501}, {}, {"reason": REASON, "extra": 1}]
+    )
+    async def test_a_missing_or_bad_reason_is_422_and_audited(
+        self, url: str, body: dict[str, Any]
+    ) -> None:
+        _, key = await new_agency(url)
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, {"anonymous": True})
+            path = f"/v1/referrals/{referral_id}/reporter:unseal"
+            response = await client.post(path, json=body, headers=staff("reporter_unsealer"))
+        assert response.status_code == 422
+        assert response.json()["errors"]
+        [entry] = await _audit(url, f"referral:{referral_id}")
+        assert entry.action == "reporter.unseal_refused" and entry.detail["status"] == 422
+
+    async def test_an_unknown_referral_is_404_and_audited(self, url: str) -> None:
+        missing = str(uuid.uuid4())
+        async with serve(intake_app(url)) as client:
+            response = await _unseal(client, missing, staff("reporter_unsealer"))
+            malformed = await _unseal(client, "not-an-id", staff("reporter_unsealer"))
+        assert response.status_code == malformed.status_code == 404
+        [entry] = await _audit(url, f"referral:{missing}")
+        assert (entry.action, entry.reason) == ("reporter.unseal_refused", REASON)
