@@ -1,7 +1,8 @@
 """RFC 9457 problem details: one exception type and one set of handlers for every service."""
 
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,6 +11,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Exception)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://guantong.example/problems/"
@@ -65,6 +68,19 @@ class Unprocessable(Problem):
     status, slug, title = 422, "unprocessable", "Unprocessable request"
 
 
+class ValidationFailed(Problem):
+    """A 422 shaped like FastAPI's own validation problems, for checks made after parsing."""
+
+    status, slug, title = 422, "validation", "Validation failed"
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__(_summary(errors), errors=errors)
+
+    @classmethod
+    def of(cls, field: str, message: str) -> "ValidationFailed":
+        return cls([{"field": field, "message": message}])
+
+
 def problem_response(
     status: int,
     title: str,
@@ -84,6 +100,10 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _summary(errors: list[dict[str, str]]) -> str:
+    return "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for err in exc.errors():
@@ -92,18 +112,46 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
+def render_problem(request: Request, problem: Problem) -> JSONResponse:
+    return problem_response(
+        problem.status,
+        problem.title,
+        slug=problem.slug,
+        detail=problem.detail,
+        instance=request.url.path,
+        headers=problem.headers,
+        **problem.extensions,
+    )
+
+
+def install_domain_errors(
+    app: FastAPI,
+    base: type[E],
+    mapping: Mapping[type[E], type[Problem]],
+    *,
+    with_detail: bool,
+) -> None:
+    """Each of one service's domain errors becomes one problem+json kind, for every route.
+
+    Exact types only: an error the mapping does not name is a plain 400.
+    """
+
+    @app.exception_handler(base)
+    async def _refused(request: Request, exc: E) -> JSONResponse:
+        kind = mapping.get(type(exc), Problem)
+        return problem_response(
+            kind.status,
+            kind.title,
+            slug=kind.slug,
+            detail=str(exc) if with_detail else None,
+            instance=request.url.path,
+        )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(
-            exc.status,
-            exc.title,
-            slug=exc.slug,
-            detail=exc.detail,
-            instance=request.url.path,
-            headers=exc.headers,
-            **exc.extensions,
-        )
+        return render_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -112,7 +160,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             422,
             "Validation failed",
             slug="validation",
-            detail="; ".join(f"{e['field']}: {e['message']}" for e in errors)[:2000],
+            detail=_summary(errors)[:2000],
             instance=request.url.path,
             errors=errors,
         )

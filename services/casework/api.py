@@ -2,11 +2,11 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.casework import handlers
@@ -17,19 +17,11 @@ from services.casework.domain import (
     CaseworkError,
     IllegalTransition,
 )
-from services.casework.repository import InvalidCursor, PageCursor
 from services.casework.schemas import AssignmentPage, AssignmentView
 from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
 from shared.auth import InvalidToken, verify_token
-from shared.problems import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    Problem,
-    Unauthorized,
-    Unprocessable,
-    problem_response,
-)
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+from shared.problems import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
 from shared.runtime import Runtime
 
 CASEWORKER_ROLE = "caseworker"
@@ -80,10 +72,10 @@ async def list_assignments(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AssignmentPage:
-    after = _parse_cursor(cursor) if cursor else None
+    after = _position(cursor) if cursor else None
     query = ListAssignments(caseworker.body_id, state=state, after=after, limit=limit)
     page = await handlers.list_assignments(uow, query)
-    next_cursor = page.next_cursor.encode() if page.next_cursor else None
+    next_cursor = encode_cursor(*page.next_after) if page.next_after else None
     return AssignmentPage.of(page.items, next_cursor)
 
 
@@ -95,26 +87,14 @@ async def get_assignment(
     return AssignmentView.of(await handlers.get_assignment(uow, query))
 
 
-def _parse_cursor(token: str) -> PageCursor:
+def _position(cursor: str) -> tuple[datetime, UUID]:
     try:
-        return PageCursor.decode(token)
-    except InvalidCursor as exc:
-        raise Unprocessable(str(exc)) from None
+        return decode_cursor(cursor)
+    except InvalidCursor:
+        raise Unprocessable("cursor is not one this API issued") from None
 
 
-_PROBLEMS: dict[type[CaseworkError], type[Problem]] = {
+PROBLEMS: dict[type[CaseworkError], type[Problem]] = {
     AssignmentNotFound: NotFound,
     IllegalTransition: Conflict,
 }
-
-
-def install_domain_errors(app: FastAPI) -> None:
-    """Maps casework's domain errors to problem+json, once for every route."""
-
-    @app.exception_handler(CaseworkError)
-    async def _domain(request: Request, exc: CaseworkError) -> JSONResponse:
-        # Title only: a detail could echo data of a body the caller does not belong to.
-        problem = _PROBLEMS.get(type(exc), Problem)
-        return problem_response(
-            problem.status, problem.title, slug=problem.slug, instance=request.url.path
-        )

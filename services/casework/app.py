@@ -4,9 +4,10 @@ from fastapi import FastAPI
 
 from services.casework import api
 from services.casework.consumer import subscriptions
+from services.casework.domain import CaseworkError
 from services.casework.orm import metadata
 from services.casework.settings import Settings
-from shared.problems import install_problem_handlers
+from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, health_router, lifespan_for
 
 SERVICE = "casework"
@@ -25,7 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = resolved
     install_problem_handlers(app)
-    api.install_domain_errors(app)
+    # Title only: a detail could echo data of a body the caller does not belong to.
+    install_domain_errors(app, CaseworkError, api.PROBLEMS, with_detail=False)
     app.include_router(health_router())
     app.include_router(api.router)
     return app

@@ -1,17 +1,17 @@
 """What callers ask casework for."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from services.casework.domain import AssignmentState
-from services.casework.repository import PageCursor
 
 
 @dataclass(frozen=True)
 class ListAssignments:
     body_id: UUID
     state: AssignmentState | None = None
-    after: PageCursor | None = None
+    after: tuple[datetime, UUID] | None = None
     limit: int = 20
 
 

@@ -1,8 +1,5 @@
 """Every query of casework."""
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,38 +19,10 @@ from services.casework.orm import assignments
 from shared.db import insert_ignoring_duplicates
 
 
-class InvalidCursor(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class PageCursor:
-    """Keyset position in a body's inbox (newest first): stable while rows are being added."""
-
-    assigned_at: datetime
-    id: UUID
-
-    def encode(self) -> str:
-        raw = json.dumps({"t": self.assigned_at.isoformat(), "id": str(self.id)})
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, token: str) -> "PageCursor":
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            data = json.loads(raw)
-            cursor = cls(assigned_at=datetime.fromisoformat(data["t"]), id=UUID(data["id"]))
-        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-            raise InvalidCursor("cursor is not one this API issued") from exc
-        if cursor.assigned_at.tzinfo is None:
-            raise InvalidCursor("cursor is not one this API issued")
-        return cursor
-
-
 @dataclass(frozen=True)
 class Page:
     items: list[Assignment]
-    next_cursor: PageCursor | None
+    next_after: tuple[datetime, UUID] | None  # where the next page starts; None on the last
 
 
 class AssignmentRepository:
@@ -76,27 +45,24 @@ class AssignmentRepository:
         body_id: UUID,
         *,
         state: AssignmentState | None,
-        after: PageCursor | None,
+        after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> Page:
+        """Newest first, by keyset (assigned_at, id): stable while rows are being added."""
         t = assignments.c
         query = select(assignments).where(t.body_id == body_id)
         if state is not None:
             query = query.where(t.state == state.value)
         if after is not None:
-            query = query.where(
-                or_(
-                    t.assigned_at < after.assigned_at,
-                    and_(t.assigned_at == after.assigned_at, t.id < after.id),
-                )
-            )
+            at, last_id = after
+            query = query.where(or_(t.assigned_at < at, and_(t.assigned_at == at, t.id < last_id)))
         query = query.order_by(t.assigned_at.desc(), t.id.desc()).limit(limit + 1)
         rows = (await self._session.execute(query)).all()
         items = [_from_row(r) for r in rows[:limit]]
         more = len(rows) > limit
         last = items[-1] if items else None
-        next_cursor = PageCursor(last.assigned_at, last.id) if more and last else None
-        return Page(items=items, next_cursor=next_cursor)
+        next_after = (last.assigned_at, last.id) if more and last else None
+        return Page(items=items, next_after=next_after)
 
     async def for_clue(self, clue_id: UUID) -> list[Assignment]:
         query = select(assignments).where(assignments.c.clue_id == clue_id)

@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import AwareDatetime
 
 from services.intake import attachments, handlers, unsealing
+from services.intake.app_state import runtime_of, settings_of
 from services.intake.attachments import AttachmentStore, Upload
 from services.intake.auth import CurrentAgency
 from services.intake.commands import SubmitReferral
-from services.intake.cursors import BadCursor, decode_cursor, encode_cursor
 from services.intake.repository import ReferralFilter
 from services.intake.schemas import (
     AttachmentContentOut,
@@ -26,8 +26,8 @@ from services.intake.schemas import (
 from services.intake.settings import Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.codes import ClueStatus
-from shared.problems import NotFound, Problem
-from shared.runtime import Runtime
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+from shared.problems import NotFound, ValidationFailed
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
@@ -40,23 +40,6 @@ IdempotencyKey = Annotated[
         description="Unique per agency; a retry with the same key and body replays the receipt",
     ),
 ]
-
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def invalid(*fields: tuple[str, str]) -> Problem:
-    """A 422 shaped like FastAPI's own validation problems, for checks made after parsing."""
-    errors = [{"field": f, "message": m} for f, m in fields]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return Problem(detail, status=422, slug="validation", title="Validation failed", errors=errors)
 
 
 @router.post(
@@ -72,9 +55,9 @@ def invalid(*fields: tuple[str, str]) -> Problem:
 async def create_referral(
     body: ReferralIn, agency: CurrentAgency, key: IdempotencyKey, request: Request
 ) -> JSONResponse:
-    settings = _settings(request)
+    settings = settings_of(request)
     if errors := attachments.declared_errors(body, settings):
-        raise invalid(*((e["field"], e["message"]) for e in errors))
+        raise ValidationFailed(errors)
     command = SubmitReferral(
         agency=agency,
         referral=body,
@@ -82,7 +65,7 @@ async def create_referral(
         request_hash=hashlib.sha256(body.model_dump_json().encode()).hexdigest(),
     )
     view, replayed = await handlers.submit_referral(
-        IntakeUnitOfWork(_runtime(request)),
+        IntakeUnitOfWork(runtime_of(request)),
         command,
         sealer=request.app.state.sealer,
         pepper=settings.id_hash_pepper,
@@ -96,7 +79,7 @@ async def create_referral(
 
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, summary="Status and timeline")
 async def get_referral(referral_id: UUID, agency: CurrentAgency, request: Request) -> ReferralOut:
-    view = await handlers.read_referral(_runtime(request).sessions, agency.id, referral_id)
+    view = await handlers.read_referral(runtime_of(request).sessions, agency.id, referral_id)
     if view is None:
         raise NotFound("no such referral")
     return view
@@ -118,11 +101,11 @@ async def list_referrals(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralPage:
     if received_after and received_before and received_after >= received_before:
-        raise invalid(("query.received_before", "must be later than received_after"))
+        raise ValidationFailed.of("query.received_before", "must be later than received_after")
     try:
         after = decode_cursor(cursor) if cursor else None
-    except BadCursor as exc:
-        raise invalid(("query.cursor", str(exc))) from None
+    except InvalidCursor as exc:
+        raise ValidationFailed.of("query.cursor", str(exc)) from None
     query = ReferralFilter(
         statuses=tuple(status or ()),
         received_after=received_after,
@@ -130,7 +113,7 @@ async def list_referrals(
         after=after,
         limit=limit + 1,  # one more than shown tells whether another page exists
     )
-    rows = await handlers.list_referrals(_runtime(request).sessions, agency.id, query)
+    rows = await handlers.list_referrals(runtime_of(request).sessions, agency.id, query)
     items, more = rows[:limit], len(rows) > limit
     next_cursor = encode_cursor(items[-1].received_at, items[-1].id) if more else None
     return ReferralPage(items=items, next_cursor=next_cursor)
@@ -187,7 +170,7 @@ async def put_attachment_content(
         chunks=request.stream(),
     )
     stored = await attachments.upload_content(
-        _runtime(request), _store(request), _settings(request), upload
+        runtime_of(request), _store(request), settings_of(request), upload
     )
     if stored is None:
         raise NotFound("no such referral or attachment")
@@ -205,7 +188,7 @@ async def get_attachment_content(
     referral_id: UUID, index: AttachmentIndex, agency: CurrentAgency, request: Request
 ) -> FileResponse:
     found = await attachments.stored_content(
-        _runtime(request), _store(request), agency.id, referral_id, index
+        runtime_of(request), _store(request), agency.id, referral_id, index
     )
     if found is None:
         raise NotFound("no such referral, attachment or uploaded content")

@@ -11,17 +11,50 @@ from services.intake.api import router
 from services.intake.attachments import AttachmentStore, UploadAwareBodyLimit
 from services.intake.auth import KeyCache
 from services.intake.consumer import SUBSCRIPTIONS
-from services.intake.domain import ContentRejected, IdempotencyInFlight, IdempotencyMismatch
+from services.intake.domain import (
+    ContentRejected,
+    IdempotencyInFlight,
+    IdempotencyMismatch,
+    IntakeError,
+)
 from services.intake.key_pruner import start_key_pruner
 from services.intake.ratelimit import RateLimiter
 from services.intake.sealing import Sealer
 from services.intake.settings import Settings
 from services.intake.webhooks.api import router as webhooks_router
 from services.intake.webhooks.worker import start_worker as start_webhook_worker
-from shared.problems import install_problem_handlers, problem_response
+from shared.problems import Problem, install_problem_handlers, render_problem
 from shared.runtime import Runtime, health_router, lifespan_for
 
 NAME = "intake"
+
+
+def _problem(exc: IntakeError) -> Problem:
+    """Intake's domain refusals as problem+json, each with what the client can do next."""
+    if isinstance(exc, IdempotencyMismatch):
+        return Problem(
+            "this Idempotency-Key was first used with another request body",
+            status=422,
+            slug="idempotency-mismatch",
+            title="Idempotency-Key reused with a different request",
+        )
+    if isinstance(exc, IdempotencyInFlight):
+        return Problem(
+            "the first request with this key has not finished; retry with the same key",
+            status=409,
+            slug="idempotency-in-flight",
+            title="A request with this Idempotency-Key is still in flight",
+            headers={"Retry-After": "1"},
+        )
+    if isinstance(exc, ContentRejected):
+        return Problem(
+            f"{exc.detail}; nothing was kept",
+            status=exc.status,
+            slug="attachment-content",
+            title="Attachment content rejected",
+            errors=[{"field": exc.field, "message": exc.detail}],
+        )
+    return Problem()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -53,37 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_max_bytes=settings.attachment_max_bytes,
     )
 
-    @app.exception_handler(IdempotencyMismatch)
-    async def _mismatch(request: Request, exc: IdempotencyMismatch) -> JSONResponse:
-        return problem_response(
-            422,
-            "Idempotency-Key reused with a different request",
-            slug="idempotency-mismatch",
-            detail="this Idempotency-Key was first used with another request body",
-            instance=request.url.path,
-        )
-
-    @app.exception_handler(IdempotencyInFlight)
-    async def _in_flight(request: Request, exc: IdempotencyInFlight) -> JSONResponse:
-        return problem_response(
-            409,
-            "A request with this Idempotency-Key is still in flight",
-            slug="idempotency-in-flight",
-            detail="the first request with this key has not finished; retry with the same key",
-            instance=request.url.path,
-            headers={"Retry-After": "1"},
-        )
-
-    @app.exception_handler(ContentRejected)
-    async def _content(request: Request, exc: ContentRejected) -> JSONResponse:
-        return problem_response(
-            exc.status,
-            "Attachment content rejected",
-            slug="attachment-content",
-            detail=f"{exc.detail}; nothing was kept",
-            instance=request.url.path,
-            errors=[{"field": exc.field, "message": exc.detail}],
-        )
+    @app.exception_handler(IntakeError)
+    async def _refused(request: Request, exc: IntakeError) -> JSONResponse:
+        return render_problem(request, _problem(exc))
 
     app.include_router(health_router())
     app.include_router(router)

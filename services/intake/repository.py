@@ -46,27 +46,9 @@ def idempotency_lock_id(agency_id: UUID, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-@dataclass(frozen=True)
-class AgencyKey:
-    agency_id: UUID
-    agency_name: str
-    key_hash: str
-
-
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def active_key(self, key_id: str) -> AgencyKey | None:
-        a, k = orm.agencies, orm.api_keys
-        row = (
-            await self.session.execute(
-                select(k.c.agency_id, a.c.name, k.c.key_hash)
-                .join(a, a.c.id == k.c.agency_id)
-                .where(k.c.key_id == key_id, k.c.revoked_at.is_(None), a.c.active.is_(True))
-            )
-        ).first()
-        return AgencyKey(row.agency_id, row.name, row.key_hash) if row else None
 
     async def referral_by_idempotency_key(self, agency_id: UUID, key: str) -> Row[Any] | None:
         r = orm.referrals

@@ -15,7 +15,7 @@ from services.intake.sealing import Sealer
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.auth import InvalidToken, Principal, split_api_key, verify_token
 from shared.clock import utcnow
-from shared.problems import Forbidden, NotFound, Problem, Unauthorized
+from shared.problems import Forbidden, NotFound, Problem, Unauthorized, ValidationFailed
 from shared.runtime import Runtime
 
 UNSEAL_ROLE = "reporter_unsealer"
@@ -77,7 +77,7 @@ async def _body(request: Request, attempt: Attempt) -> UnsealIn:
     try:
         data = json.loads(await request.body())
     except ValueError:
-        raise _invalid([{"field": "body", "message": "not a JSON document"}]) from None
+        raise ValidationFailed.of("body", "not a JSON document") from None
     if isinstance(data, dict) and isinstance(data.get("reason"), str):
         attempt.reason = data["reason"][:500]
     try:
@@ -87,12 +87,7 @@ async def _body(request: Request, attempt: Attempt) -> UnsealIn:
             {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
             for e in exc.errors()
         ]
-        raise _invalid(errors) from None
-
-
-def _invalid(errors: list[dict[str, str]]) -> Problem:
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-    return Problem(detail, status=422, slug="validation", title="Validation failed", errors=errors)
+        raise ValidationFailed(errors) from None
 
 
 def _uuid(raw: str) -> UUID:

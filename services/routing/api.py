@@ -1,30 +1,20 @@
 """Routing's HTTP API: the body registry for everyone signed in, decisions for case management."""
 
-import base64
-import binascii
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.routing import handlers
-from services.routing.domain import RoutingDecision, RoutingError, UnknownBody, UnknownDecision
+from services.routing.domain import RoutingError, UnknownBody, UnknownDecision
 from services.routing.repository import QueuePosition
 from services.routing.schemas import BodyList, BodyOut, DecisionOut, ReviewQueuePage
 from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.auth import InvalidToken, Principal, verify_token
 from shared.codes import BodyKind, Level
-from shared.problems import (
-    Forbidden,
-    NotFound,
-    Problem,
-    Unauthorized,
-    Unprocessable,
-    problem_response,
-)
+from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
+from shared.problems import Forbidden, NotFound, Problem, Unauthorized, Unprocessable
 
 CASE_MANAGEMENT = "case_management"
 
@@ -90,44 +80,20 @@ async def get_decision(clue_id: UUID, _: CaseManager, uow: UnitOfWorkDep) -> Dec
 async def review_queue(
     _: CaseManager, uow: UnitOfWorkDep, cursor: str | None = None, limit: PageSize = 50
 ) -> ReviewQueuePage:
-    after = decode_cursor(cursor) if cursor else None
+    after = _position(cursor) if cursor else None
     page = await handlers.review_queue(uow, after=after, limit=limit)
-    next_cursor = encode_cursor(page[-1]) if len(page) == limit else None
+    next_cursor = encode_cursor(page[-1].decided_at, page[-1].id) if len(page) == limit else None
     return ReviewQueuePage(items=[DecisionOut.of(d) for d in page], next_cursor=next_cursor)
 
 
-def encode_cursor(last: RoutingDecision) -> str:
-    raw = f"{last.decided_at.isoformat()}|{last.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> QueuePosition:
+def _position(cursor: str) -> QueuePosition:
     try:
-        at, _, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        position = datetime.fromisoformat(at), UUID(last_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        position = None
-    if position is None or position[0].tzinfo is None:
-        raise Unprocessable("cursor is not one this API gave out")
-    return position
+        return decode_cursor(cursor)
+    except InvalidCursor:
+        raise Unprocessable("cursor is not one this API gave out") from None
 
 
-_PROBLEMS: dict[type[RoutingError], type[Problem]] = {
+PROBLEMS: dict[type[RoutingError], type[Problem]] = {
     UnknownBody: NotFound,
     UnknownDecision: NotFound,
 }
-
-
-def install_error_mapping(app: FastAPI) -> None:
-    """Each domain refusal becomes one problem+json kind, here and nowhere else."""
-
-    @app.exception_handler(RoutingError)
-    async def _refused(request: Request, exc: RoutingError) -> JSONResponse:
-        problem = _PROBLEMS.get(type(exc), Problem)(str(exc))
-        return problem_response(
-            problem.status,
-            problem.title,
-            slug=problem.slug,
-            detail=problem.detail,
-            instance=request.url.path,
-        )

@@ -4,9 +4,10 @@ from fastapi import FastAPI
 
 from services.routing import api
 from services.routing.consumer import subscriptions
+from services.routing.domain import RoutingError
 from services.routing.orm import metadata
 from services.routing.settings import Settings
-from shared.problems import install_problem_handlers
+from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, health_router, lifespan_for
 
 SERVICE = "routing"
@@ -26,7 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = resolved
     install_problem_handlers(app)
-    api.install_error_mapping(app)
+    install_domain_errors(app, RoutingError, api.PROBLEMS, with_detail=True)
     app.include_router(health_router())
     app.include_router(api.router)
     return app

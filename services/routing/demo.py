@@ -3,7 +3,6 @@
 Ids derive from the codes, so every service, test and seed run agrees on them without a lookup.
 """
 
-from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from services.routing.domain import Body
@@ -22,40 +21,16 @@ def body_id(code: str) -> UUID:
     return uuid5(NAMESPACE_URL, "guantong:body:" + code)
 
 
-@dataclass(frozen=True)
-class DemoBody:
-    id: UUID
-    code: str
-    name: str
-    kind: BodyKind
-    level: Level
-    region: str
-    parent_id: UUID | None = None
-
-    def as_body(self) -> Body:
-        return Body(
-            id=self.id,
-            code=self.code,
-            name=self.name,
-            kind=self.kind,
-            level=self.level,
-            region=self.region,
-            parent_id=self.parent_id,
-        )
-
-
 def _demo(
     code: str, name: str, kind: BodyKind, level: Level, region: str, parent: str | None = None
-) -> DemoBody:
-    return DemoBody(
-        body_id(code), code, name, kind, level, region, body_id(parent) if parent else None
-    )
+) -> Body:
+    return Body(body_id(code), code, name, kind, level, region, body_id(parent) if parent else None)
 
 
 _CDI = BodyKind.DISCIPLINE_COMMISSION
 
 # Parents come before their children: the seed inserts them in this order.
-DEMO_BODIES: tuple[DemoBody, ...] = (
+DEMO_BODIES: tuple[Body, ...] = (
     _demo("prov-cdi", "省纪委监委", _CDI, Level.PROVINCE, PROVINCE_REGION),
     _demo("jz-cdi", "江州市纪委监委", _CDI, Level.CITY, CITY_REGION, "prov-cdi"),
     _demo("jz-audit", "江州市审计局", BodyKind.AUDIT_BUREAU, Level.CITY, CITY_REGION),
@@ -75,6 +50,6 @@ async def seed_demo(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     try:
         uow = RoutingUnitOfWork(make_session_factory(engine), outbox)
-        await seed_bodies(uow, [b.as_body() for b in DEMO_BODIES])
+        await seed_bodies(uow, DEMO_BODIES)
     finally:
         await engine.dispose()

@@ -20,7 +20,7 @@ from shared.codes import BodyKind, Level
 from shared.events.contracts import SubjectSnapshot
 from tests.routing.builders import a_subject, demo_id
 
-REGISTRY = [b.as_body() for b in DEMO_BODIES]
+REGISTRY = list(DEMO_BODIES)
 
 
 class TestCommissionSeat:

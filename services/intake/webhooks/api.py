@@ -6,8 +6,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from services.intake.app_state import runtime_of, settings_of
 from services.intake.auth import CurrentAgency
-from services.intake.settings import Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks import registration
 from services.intake.webhooks.schemas import (
@@ -17,8 +17,8 @@ from services.intake.webhooks.schemas import (
     WebhookWithSecret,
 )
 from services.intake.webhooks.urls import UnsafeUrl
+from shared.pagination import InvalidCursor
 from shared.problems import NotFound, Unprocessable
-from shared.runtime import Runtime
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -28,19 +28,9 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _error(field: str, exc: Exception) -> list[dict[str, str]]:
+def _error(field: str, message: str) -> list[dict[str, str]]:
     # The same shape as validation errors, so clients read one format for every 422.
-    return [{"field": field, "message": str(exc)}]
+    return [{"field": field, "message": message}]
 
 
 def _with_secret(registered: registration.Registered) -> WebhookWithSecret:
@@ -55,10 +45,10 @@ def _with_secret(registered: registration.Registered) -> WebhookWithSecret:
     responses={422: {"description": "not http(s), or the host is not a public address"}},
 )
 async def create_webhook(body: WebhookIn, agency: CurrentAgency, request: Request) -> JSONResponse:
-    settings = _settings(request)
+    settings = settings_of(request)
     try:
         registered = await registration.register(
-            IntakeUnitOfWork(_runtime(request)),
+            IntakeUnitOfWork(runtime_of(request)),
             agency.id,
             url=body.url,
             description=body.description,
@@ -68,7 +58,7 @@ async def create_webhook(body: WebhookIn, agency: CurrentAgency, request: Reques
         )
     except UnsafeUrl as exc:
         raise Unprocessable(
-            str(exc), slug="unsafe-callback-url", errors=_error("url", exc)
+            str(exc), slug="unsafe-callback-url", errors=_error("url", str(exc))
         ) from exc
     except registration.TooManyWebhooks as exc:
         raise Unprocessable(str(exc), slug="too-many-webhooks") from exc
@@ -79,7 +69,7 @@ async def create_webhook(body: WebhookIn, agency: CurrentAgency, request: Reques
 
 @router.get("", response_model=WebhookList, summary="The agency's callback URLs (no secrets)")
 async def list_webhooks(agency: CurrentAgency, request: Request) -> WebhookList:
-    items = await registration.list_webhooks(_runtime(request).sessions, agency.id)
+    items = await registration.list_webhooks(runtime_of(request).sessions, agency.id)
     return WebhookList(items=items)
 
 
@@ -87,7 +77,7 @@ async def list_webhooks(agency: CurrentAgency, request: Request) -> WebhookList:
     "/{webhook_id}", status_code=204, summary="Remove a callback URL", responses=_NOT_FOUND
 )
 async def delete_webhook(webhook_id: UUID, agency: CurrentAgency, request: Request) -> Response:
-    if not await registration.delete(IntakeUnitOfWork(_runtime(request)), agency.id, webhook_id):
+    if not await registration.delete(IntakeUnitOfWork(runtime_of(request)), agency.id, webhook_id):
         raise NotFound(_NO_WEBHOOK)
     return Response(status_code=204)
 
@@ -100,7 +90,10 @@ async def delete_webhook(webhook_id: UUID, agency: CurrentAgency, request: Reque
 )
 async def rotate_secret(webhook_id: UUID, agency: CurrentAgency, request: Request) -> JSONResponse:
     registered = await registration.rotate_secret(
-        IntakeUnitOfWork(_runtime(request)), agency.id, webhook_id, sealer=request.app.state.sealer
+        IntakeUnitOfWork(runtime_of(request)),
+        agency.id,
+        webhook_id,
+        sealer=request.app.state.sealer,
     )
     if registered is None:
         raise NotFound(_NO_WEBHOOK)
@@ -123,10 +116,11 @@ async def list_deliveries(
 ) -> DeliveryPage:
     try:
         page = await registration.delivery_log(
-            _runtime(request).sessions, agency.id, webhook_id, limit=limit, cursor=cursor
+            runtime_of(request).sessions, agency.id, webhook_id, limit=limit, cursor=cursor
         )
-    except registration.BadCursor as exc:
-        raise Unprocessable(str(exc), slug="bad-cursor", errors=_error("cursor", exc)) from exc
+    except InvalidCursor as exc:
+        message = "the cursor is not one this API returned"
+        raise Unprocessable(message, slug="bad-cursor", errors=_error("cursor", message)) from exc
     if page is None:
         raise NotFound(_NO_WEBHOOK)
     return page

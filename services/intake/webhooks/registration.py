@@ -1,9 +1,7 @@
 """Use cases of the webhook API: register, list, delete, rotate the secret, read the log."""
 
-import base64
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,13 +15,10 @@ from services.intake.webhooks.repository import WebhookRepository
 from services.intake.webhooks.schemas import DeliveryOut, DeliveryPage, WebhookOut
 from services.intake.webhooks.urls import check_callback_url
 from shared.clock import utcnow
+from shared.pagination import decode_cursor, encode_cursor
 
 
 class TooManyWebhooks(Exception):
-    pass
-
-
-class BadCursor(ValueError):
     pass
 
 
@@ -129,6 +124,7 @@ async def delivery_log(
     limit: int,
     cursor: str | None,
 ) -> DeliveryPage | None:
+    """None for another agency's webhook; InvalidCursor for a cursor this API did not issue."""
     before = decode_cursor(cursor) if cursor else None
     async with sessions() as session:
         repo = WebhookRepository(session)
@@ -155,20 +151,3 @@ def _delivery_view(row: Row[Any]) -> DeliveryOut:
         delivered_at=row.delivered_at,
         event=row.payload,
     )
-
-
-def encode_cursor(created_at: datetime, delivery_id: UUID) -> str:
-    raw = f"{created_at.isoformat()}|{delivery_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, delivery_id = raw.partition("|")
-        parsed = datetime.fromisoformat(at)
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed, UUID(delivery_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadCursor("the cursor is not one this API returned") from exc
