@@ -177,8 +177,10 @@ class System:
             while time.monotonic() < deadline:
                 if (code := child.exit_code()) is not None:
                     raise ServiceFailed(f"{name} exited with code {code}\n{self.log_tail(name)}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if client.get(f"{url}/readyz").status_code == 200:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    answer = client.get(f"{url}/readyz")
+                    # Wait for the consumer group too: until it joins, events sit unread.
+                    if answer.status_code == 200 and answer.json()["consumers"] != "joining":
                         return
                 time.sleep(0.1)
         raise ServiceFailed(

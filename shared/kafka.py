@@ -30,7 +30,6 @@ class KafkaPublisher:
             acks="all",
             enable_idempotence=False,
             linger_ms=2,
-            compression_type="gzip",
         )
         await producer.start()
         self._producer = producer

@@ -35,6 +35,7 @@ class Runtime:
     publisher: KafkaPublisher
     relay: OutboxRelay
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    consumers: list[EventConsumer] = field(default_factory=list)
 
     @classmethod
     def build(cls, name: str, settings: ServiceSettings, metadata: MetaData) -> "Runtime":
@@ -96,7 +97,9 @@ class Runtime:
         if self.settings.run_relay:
             self.tasks.append(asyncio.create_task(self.relay.run()))
         if self.settings.run_consumers and subscriptions:
-            self.tasks.append(asyncio.create_task(self.consumer(subscriptions).run()))
+            consumer = self.consumer(subscriptions)
+            self.consumers.append(consumer)
+            self.tasks.append(asyncio.create_task(consumer.run()))
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -106,6 +109,11 @@ class Runtime:
                 await task
         await self.publisher.stop()
         await self.engine.dispose()
+
+    def consumer_state(self) -> str:
+        if not self.consumers:
+            return "none"
+        return "joined" if all(c.joined for c in self.consumers) else "joining"
 
     async def database_ready(self) -> bool:
         try:
@@ -143,12 +151,17 @@ def health_router() -> APIRouter:
     @router.get("/readyz", summary="The database and the broker are reachable")
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime = request.app.state.runtime
-        checks = {
+        checks: dict[str, bool] = {
             "database": await runtime.database_ready(),
             "broker": await broker_reachable(runtime.settings.kafka_bootstrap_servers),
         }
         ok = all(checks.values())
-        body = {"status": "ready" if ok else "unavailable", "checks": checks}
+        body = {
+            "status": "ready" if ok else "unavailable",
+            "checks": checks,
+            # Informational: the API serves while a consumer group is still joining.
+            "consumers": runtime.consumer_state(),
+        }
         return JSONResponse(body, status_code=200 if ok else 503)
 
     return router

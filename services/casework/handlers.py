@@ -62,5 +62,6 @@ def _assigned_status(lead: Assignment, event: ClueRouted) -> ClueStatusChanged:
         status=ClueStatus.ASSIGNED,
         occurred_at=lead.assigned_at,
         body_id=lead.body_id,
+        body_name=event.lead_body_name,
         note=note,
     )

@@ -74,5 +74,7 @@ class ReferralStatus:
             return False
         self.status, self.status_at = report.status, report.occurred_at
         if report.body_id is not None:
-            self.body_id, self.body_name = report.body_id, report.body_name
+            # A report that names the same body without its name keeps the name we know.
+            known = self.body_name if report.body_id == self.body_id else None
+            self.body_id, self.body_name = report.body_id, report.body_name or known
         return True

@@ -64,6 +64,7 @@ def _announce(record: RoutingDecision, decision: Decision, clue: ClueReceived) -
         clue_id=record.clue_id,
         decision_id=record.id,
         lead_body_id=decision.lead.id,
+        lead_body_name=decision.lead.name,
         co_body_ids=list(record.co_body_ids),
         rule=record.rule,
         reason=record.reason,

@@ -67,6 +67,7 @@ class ClueRouted(Event):
 
     decision_id: UUID
     lead_body_id: UUID
+    lead_body_name: str | None = None
     co_body_ids: list[UUID] = []
     rule: str
     reason: str

@@ -44,6 +44,7 @@ def routed(
         clue_id=clue,
         decision_id=uuid4(),
         lead_body_id=lead or uuid4(),
+        lead_body_name="测试市纪委监委",
         co_body_ids=list(co),
         rule="test.rule",
         reason="chosen by a test",

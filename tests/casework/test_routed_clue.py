@@ -73,4 +73,5 @@ class TestAssignedStatus:
         (status,) = await staged_statuses(sessions, event.clue_id)
         assert status.status is ClueStatus.ASSIGNED
         assert status.body_id == lead
+        assert status.body_name == "测试市纪委监委"
         assert status.note == "assigned to the lead body with 2 co-bodies"

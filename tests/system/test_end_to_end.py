@@ -32,6 +32,8 @@ class TestReferralOfACityManagedOfficial:
                 "assigned",
             ]
             assert shown["receipt_number"] == accepted["receipt_number"]
+            assert shown["handling_body"]["name"] == CITY_COMMISSION
+            assert {e["body"]["name"] for e in shown["timeline"] if e["body"]} == {CITY_COMMISSION}
 
             mine = await poll(
                 city_inbox.inbox,
