@@ -21,6 +21,7 @@ from shared.kafka import KafkaPublisher
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+Decoded = tuple[ConsumerRecord[bytes, bytes], str, Event]
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,7 @@ class EventConsumer:
             while True:
                 batches = await self._consumer.getmany(timeout_ms=200)
                 for tp, records in batches.items():
-                    for record in records:
-                        await self._process(record)
+                    await self._process_batch(records)
                     # Per batch: a crash before this replays the batch, and the inbox absorbs it.
                     await self._consumer.commit({tp: records[-1].offset + 1})
         finally:
@@ -93,28 +93,42 @@ class EventConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    async def _process(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        try:
-            envelope = Envelope.from_record(record.headers, record.value)
-            event = decode(envelope)
-        except EnvelopeError as exc:
-            await self._dead_letter(record, f"undecodable: {exc}")
+    async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """One transaction for the whole batch (one commit instead of one per record); if any
+        record fails, the batch rolls back and each record is retried on its own."""
+        decoded: list[Decoded] = []
+        for record in records:
+            try:
+                envelope = Envelope.from_record(record.headers, record.value)
+                decoded.append((record, envelope.id, decode(envelope)))
+            except EnvelopeError as exc:
+                await self._dead_letter(record, f"undecodable: {exc}")
+        if not decoded:
             return
+        try:
+            await self._apply(decoded)
+        except Exception as exc:
+            log.warning("%s: batch of %d failed (%s); one by one", self.name, len(decoded), exc)
+            for item in decoded:
+                await self._process_alone(item)
+
+    async def _process_alone(self, item: Decoded) -> None:
         last_error = ""
         for attempt in range(1, self._max_attempts + 1):
             try:
-                await self._apply(record.topic, envelope.id, event)
+                await self._apply([item])
                 return
             except Exception as exc:
                 last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("%s: %s attempt %d: %s", self.name, envelope.id, attempt, last_error)
+                log.warning("%s: %s attempt %d: %s", self.name, item[1], attempt, last_error)
                 await asyncio.sleep(0.1 * 2**attempt)
-        await self._dead_letter(record, last_error)
+        await self._dead_letter(item[0], last_error)
 
-    async def _apply(self, topic: str, event_id: str, event: Event) -> None:
+    async def _apply(self, items: list[Decoded]) -> None:
         async with self._sessions() as session, session.begin():
-            if await claim(session, self._inbox, consumer=self.name, event_id=event_id):
-                await self._handlers[topic](session, event)
+            for record, event_id, event in items:
+                if await claim(session, self._inbox, consumer=self.name, event_id=event_id):
+                    await self._handlers[record.topic](session, event)
         self._after_commit()
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
