@@ -185,6 +185,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    # asyncpg reports a refused connection as a bare OSError (ConnectionRefusedError) before
+    # SQLAlchemy can wrap it; a timeout while connecting arrives as TimeoutError (an OSError).
+    @app.exception_handler(OSError)
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +196,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             503,
             "Service unavailable",
             slug="unavailable",
-            detail="the database is unavailable; nothing was changed, retry later",
+            detail="storage is unavailable; nothing was changed, retry later",
             instance=request.url.path,
             headers={"Retry-After": "5"},
         )
