@@ -1,9 +1,14 @@
 """`make bench`: the whole system on PostgreSQL, loaded through intake, measured end to end.
 
-Phases: a warm-up (not counted); `saturate`, a fixed concurrency as fast as intake answers
-(intake throughput); `paced`, the same concurrency held to a fixed rate (end-to-end latency at
-the load the design's targets name). Everything runs on loopback, bounded in time, and is
-stopped and dropped at the end. Results: a table on stdout and bench/results/<timestamp>.json.
+First, before the system starts so that nothing competes with them, the baselines of
+bench/baselines.py (a naive FastAPI + ORM + outbox endpoint, a bare asyncpg insert), each with
+intake's number of workers, a warm-up and one phase as long as `saturate` at the same
+concurrency, through the same load generator. Then the system's phases: a warm-up (not
+counted); `saturate`, a fixed concurrency as fast as intake answers (intake throughput, which
+is divided by each baseline's and checked against the design's ratios); `paced`, the same
+concurrency held to a fixed rate (end-to-end latency at the load the design's targets name).
+Everything runs on loopback, bounded in time, and is stopped and dropped at the end. Results: a
+table on stdout and bench/results/<timestamp>.json.
 """
 
 import argparse
@@ -21,6 +26,8 @@ from typing import Any
 
 import asyncpg
 
+from bench import baselines
+from bench.baselines import BaselineRun
 from bench.load import AssignmentWatcher, Load, PhaseResult
 from deploy.system import REPO_ROOT, SERVICES, System
 
@@ -32,7 +39,11 @@ TARGETS = {
     "pipeline_clues_per_second": 500,
     "e2e_p50_ms_at_250_per_second": 50,
     "e2e_p99_ms_at_250_per_second": 250,
+    "intake_vs_orm_outbox_ratio": 1.5,
+    "intake_vs_bare_asyncpg_ratio": 0.5,
 }
+# Baseline kind → the TARGETS key of the least intake's throughput divided by the baseline's.
+RATIO_TARGETS = {"orm": "intake_vs_orm_outbox_ratio", "asyncpg": "intake_vs_bare_asyncpg_ratio"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class Options:
     rate: float
     intake_workers: int
     drain_seconds: float
+    baselines: bool
 
     @classmethod
     def parse(cls, argv: list[str]) -> "Options":
@@ -55,15 +67,40 @@ class Options:
         parser.add_argument(
             "--drain-seconds", type=float, default=120.0, help="wait for the backlog at most"
         )
+        parser.add_argument(
+            "--no-baselines",
+            dest="baselines",
+            action="store_false",
+            help="skip the ORM+outbox and bare asyncpg baselines (and so the ratios)",
+        )
         args = parser.parse_args(argv)
         return cls(
-            args.seconds, args.concurrency, args.rate, args.intake_workers, args.drain_seconds
+            args.seconds,
+            args.concurrency,
+            args.rate,
+            args.intake_workers,
+            args.drain_seconds,
+            args.baselines,
         )
 
 
 def main(argv: list[str]) -> int:
     options = Options.parse(argv)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_dir = REPO_ROOT / "var" / f"bench-{stamp}"
+    runs = [
+        baselines.measure(
+            kind,
+            admin_dsn=ADMIN_DSN,
+            database=f"gt_bench_{stamp.lower()}_baseline_{kind}",
+            workers=options.intake_workers,
+            seconds=options.seconds,
+            concurrency=options.concurrency,
+            log_dir=log_dir,
+            loop_factory=_fast_loop(),
+        )
+        for kind in (RATIO_TARGETS if options.baselines else ())
+    ]
     names = {svc: f"gt_bench_{stamp.lower()}_{svc}" for svc in SERVICES}
     asyncio.run(_admin([f'CREATE DATABASE "{n}"' for n in names.values()]))
     try:
@@ -72,7 +109,7 @@ def main(argv: list[str]) -> int:
         }
         system = System.on_free_ports(
             urls,
-            log_dir=REPO_ROOT / "var" / f"bench-{stamp}",
+            log_dir=log_dir,
             jwt_secret=secrets.token_urlsafe(32),
             workers={"intake": options.intake_workers},
             kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
@@ -87,13 +124,18 @@ def main(argv: list[str]) -> int:
             phases = runner.run(_measure(system, urls["casework"], options))
     finally:
         asyncio.run(_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names.values()]))
-    report = _report(stamp, options, phases)
-    print(_table(phases))
+    report = _report(stamp, options, phases, runs)
+    print(_table(phases, runs))
+    if runs:
+        print(_comparison_table(report["comparison"], options))
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"\nwritten to {path.relative_to(REPO_ROOT)}")
-    return 0
+    failed = [run for run in runs if run.error]
+    for run in failed:
+        print(f"baseline {run.kind} failed: {run.error}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 async def _measure(system: System, casework_url: str, options: Options) -> list[PhaseResult]:
@@ -173,7 +215,9 @@ def _summary(result: PhaseResult) -> dict[str, Any]:
     }
 
 
-def _report(stamp: str, options: Options, phases: list[PhaseResult]) -> dict[str, Any]:
+def _report(
+    stamp: str, options: Options, phases: list[PhaseResult], runs: list[BaselineRun]
+) -> dict[str, Any]:
     return {
         "timestamp": stamp,
         "options": options.__dict__,
@@ -185,33 +229,130 @@ def _report(stamp: str, options: Options, phases: list[PhaseResult]) -> dict[str
         "database": "postgresql",
         "broker": os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or "embedded",
         "targets": TARGETS,
+        "baselines": [_baseline_summary(run) for run in runs] if runs else None,
         "phases": [_summary(p) for p in phases],
+        "comparison": _comparison(options, phases, runs) if runs else None,
     }
 
 
-def _table(phases: list[PhaseResult]) -> str:
-    summaries = [_summary(p) for p in phases]
-    titles = [
-        f"{s['name']} c={s['concurrency']}"
-        + (f" @{s['target_rate_per_second']:.0f}/s" if s["target_rate_per_second"] else "")
-        for s in summaries
-    ]
-    rows: list[tuple[str, list[str]]] = [
-        ("accepted referrals", [str(s["accepted"]) for s in summaries]),
-        ("errors", [str(sum(s["errors"].values())) for s in summaries]),
-        ("intake referrals/s", [f"{s['intake_per_second']:.1f}" for s in summaries]),
-        ("pipeline assignments/s", [f"{s['pipeline_per_second']:.1f}" for s in summaries]),
-    ]
-    for key, label in (
-        ("post_ms", "POST latency ms"),
-        ("e2e_visible_ms", "POST → assignment seen ms"),
-        ("e2e_committed_ms", "POST → assigned_at ms"),
+def _baseline_summary(run: BaselineRun) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "kind": run.kind,
+        "title": run.title,
+        "workers": run.workers,
+        "error": run.error,
+    }
+    if run.result is not None:
+        full = _summary(run.result)
+        summary |= {k: full[k] for k in ("seconds", "concurrency", "accepted", "errors")}
+        summary |= {"per_second": full["intake_per_second"], "post_ms": full["post_ms"]}
+    return summary
+
+
+def _comparison(
+    options: Options, phases: list[PhaseResult], runs: list[BaselineRun]
+) -> dict[str, Any]:
+    """Intake's `saturate` throughput over each baseline's, against the design's least ratio."""
+    saturate = next((p for p in phases if p.name == "saturate"), None)
+    intake = _per_second(saturate)
+    against = []
+    for run in runs:
+        baseline = _per_second(run.result)
+        ratio = intake / baseline if intake is not None and baseline else None
+        target = TARGETS[RATIO_TARGETS[run.kind]]
+        against.append(
+            {
+                "baseline": run.kind,
+                "title": run.title,
+                "baseline_per_second": baseline,
+                "ratio": ratio,
+                "target_ratio": target,
+                "pass": None if ratio is None else ratio >= target,
+            }
+        )
+    return {
+        "workers": options.intake_workers,
+        "concurrency": options.concurrency,
+        "seconds": options.seconds,
+        "intake_phase": "saturate",
+        "intake_per_second": intake,
+        "against": against,
+    }
+
+
+def _per_second(result: PhaseResult | None) -> float | None:
+    if result is None or not result.duration:
+        return None
+    return result.accepted / result.duration
+
+
+def _table(phases: list[PhaseResult], runs: list[BaselineRun]) -> str:
+    """One column per measured phase: the baselines first (as run), then the system's.
+
+    A baseline has no pipeline behind it: its cells in the end-to-end rows are "-".
+    """
+    columns: list[tuple[str, dict[str, Any]]] = []
+    for run in runs:
+        if run.result is not None:
+            s = _summary(run.result) | {"baseline": True}
+            columns.append((f"{baselines.COLUMNS[run.kind]} c={s['concurrency']}", s))
+    for phase in phases:
+        s = _summary(phase)
+        rate = s["target_rate_per_second"]
+        paced = f" @{rate:.0f}/s" if rate else ""
+        columns.append((f"{s['name']} c={s['concurrency']}{paced}", s))
+
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, cell: Callable[[dict[str, Any]], str], *, e2e: bool = False) -> None:
+        rows.append((label, ["-" if e2e and s.get("baseline") else cell(s) for _, s in columns]))
+
+    row("accepted referrals", lambda s: str(s["accepted"]))
+    row("errors", lambda s: str(sum(s["errors"].values())))
+    row("referrals/s", lambda s: f"{s['intake_per_second']:.1f}")
+    row("pipeline assignments/s", lambda s: f"{s['pipeline_per_second']:.1f}", e2e=True)
+    for key, label, e2e in (
+        ("post_ms", "POST latency ms", False),
+        ("e2e_visible_ms", "POST → assignment seen ms", True),
+        ("e2e_committed_ms", "POST → assigned_at ms", True),
     ):
         for p in ("p50", "p95", "p99"):
-            rows.append((f"{label} {p}", [_ms(s[key][p]) for s in summaries]))
-    rows.append(
-        ("not assigned after drain", [str(s["not_assigned_after_drain"]) for s in summaries])
+            row(f"{label} {p}", _percentile_cell(key, p), e2e=e2e)
+    row("not assigned after drain", lambda s: str(s["not_assigned_after_drain"]), e2e=True)
+    return _layout([title for title, _ in columns], rows)
+
+
+def _percentile_cell(key: str, p: str) -> Callable[[dict[str, Any]], str]:
+    return lambda s: _ms(s[key][p])
+
+
+def _comparison_table(comparison: dict[str, Any], options: Options) -> str:
+    """Intake against each baseline: both rates, the ratio, the least ratio wanted, the verdict."""
+    intake = comparison["intake_per_second"]
+    rows = []
+    for item in comparison["against"]:
+        ratio, verdict = item["ratio"], {True: "pass", False: "FAIL", None: "n/a"}[item["pass"]]
+        rows.append(
+            (
+                f"intake ÷ {item['title']}",
+                [
+                    _rate(item["baseline_per_second"]),
+                    _rate(intake),
+                    "-" if ratio is None else f"{ratio:.2f}×",
+                    f"≥ {item['target_ratio']}×",
+                    verdict,
+                ],
+            )
+        )
+    heading = (
+        f"\nintake (saturate) against the baselines: {comparison['workers']} workers each, "
+        f"concurrency {comparison['concurrency']}, {options.seconds:.0f} s phases"
     )
+    titles = ["baseline/s", "intake/s", "ratio", "target", "result"]
+    return heading + _layout(titles, rows)
+
+
+def _layout(titles: list[str], rows: list[tuple[str, list[str]]]) -> str:
     width = max(len(label) for label, _ in rows) + 2
     columns = [max(len(t), 10) + 2 for t in titles]
     lines = ["", " " * width + "".join(t.rjust(c) for t, c in zip(titles, columns, strict=True))]
@@ -219,6 +360,10 @@ def _table(phases: list[PhaseResult]) -> str:
         cells = "".join(v.rjust(c) for v, c in zip(values, columns, strict=True))
         lines.append(label.ljust(width) + cells)
     return "\n".join(lines)
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def _ms(value: float | None) -> str:
