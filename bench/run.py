@@ -3,9 +3,11 @@
 First, before the system starts so that nothing competes with them, the baselines of
 bench/baselines.py (a naive FastAPI + ORM + outbox endpoint, a bare asyncpg insert), each with
 intake's number of workers, a warm-up and one phase as long as `saturate` at the same
-concurrency, through the same load generator. Then the system's phases: a warm-up (not
-counted); `saturate`, a fixed concurrency as fast as intake answers (intake throughput, which
-is divided by each baseline's and checked against the design's ratios); `paced`, the same
+concurrency, through the same load generator. Then the system's phases: `intake alone`, with
+routing and casework stopped so that intake, like the baselines, has the machine to itself (its
+throughput is divided by each baseline's and checked against the design's ratios); a warm-up
+(not counted); `saturate`, a fixed concurrency as fast as intake answers with the whole
+pipeline running (pipeline throughput, end-to-end latency); `paced`, the same
 concurrency held to a fixed rate (end-to-end latency at the load the design's targets name).
 Everything runs on loopback, bounded in time, and is stopped and dropped at the end. Results: a
 table on stdout and bench/results/<timestamp>.json.
@@ -32,6 +34,7 @@ from bench.load import AssignmentWatcher, Load, PhaseResult
 from deploy.system import REPO_ROOT, SERVICES, System
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ALONE = "intake alone"
 ADMIN_DSN = os.environ.get("GUANTONG_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_URL = ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
 TARGETS = {
@@ -145,13 +148,13 @@ async def _measure(system: System, casework_url: str, options: Options) -> list[
     await watcher.start()
     try:
         load = Load(system.url("intake"), keys, watcher)
+        phases = [await _intake_alone(system, load, watcher, options)]
         plan: list[tuple[str, float, float | None]] = [
             ("warm-up", min(5.0, options.seconds), None),
             ("saturate", options.seconds, None),
         ]
         if options.rate > 0:
             plan.append(("paced", options.seconds, options.rate))
-        phases = []
         for name, seconds, rate in plan:
             print(f"{name}: {seconds:.0f} s at concurrency {options.concurrency}", flush=True)
             result = await load.run(
@@ -163,6 +166,28 @@ async def _measure(system: System, casework_url: str, options: Options) -> list[
         return phases
     finally:
         await watcher.stop()
+
+
+async def _intake_alone(
+    system: System, load: Load, watcher: AssignmentWatcher, options: Options
+) -> PhaseResult:
+    """Intake with nothing else loading the machine, as the baselines ran: the fair side of
+    the ratio. Routing and casework are stopped meanwhile, then started again to drain what
+    piled up in the outbox before the pipeline phases begin."""
+    downstream = ("routing", "casework")
+    for name in downstream:
+        await asyncio.to_thread(system.stop_service, name)
+    print(f"{ALONE}: {options.seconds:.0f} s at concurrency {options.concurrency}", flush=True)
+    await load.run("warm-up", seconds=min(5.0, options.seconds), concurrency=options.concurrency)
+    alone = await load.run(ALONE, seconds=options.seconds, concurrency=options.concurrency)
+    for name in downstream:
+        await asyncio.to_thread(system.start_service, name)
+    alone.unfinished = await watcher.drain(options.drain_seconds)
+    # Its end-to-end times measure the stopped pipeline, not the system: not reported.
+    alone.visible_ms.clear()
+    alone.committed_ms.clear()
+    alone.last_seen_at = 0.0
+    return alone
 
 
 def _fast_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -252,9 +277,9 @@ def _baseline_summary(run: BaselineRun) -> dict[str, Any]:
 def _comparison(
     options: Options, phases: list[PhaseResult], runs: list[BaselineRun]
 ) -> dict[str, Any]:
-    """Intake's `saturate` throughput over each baseline's, against the design's least ratio."""
-    saturate = next((p for p in phases if p.name == "saturate"), None)
-    intake = _per_second(saturate)
+    """Intake's throughput alone over each baseline's, against the design's least ratio."""
+    measured = next((p for p in phases if p.name == ALONE), None)
+    intake = _per_second(measured)
     against = []
     for run in runs:
         baseline = _per_second(run.result)
@@ -274,7 +299,7 @@ def _comparison(
         "workers": options.intake_workers,
         "concurrency": options.concurrency,
         "seconds": options.seconds,
-        "intake_phase": "saturate",
+        "intake_phase": ALONE,
         "intake_per_second": intake,
         "against": against,
     }
@@ -305,7 +330,7 @@ def _table(phases: list[PhaseResult], runs: list[BaselineRun]) -> str:
     rows: list[tuple[str, list[str]]] = []
 
     def row(label: str, cell: Callable[[dict[str, Any]], str], *, e2e: bool = False) -> None:
-        rows.append((label, ["-" if e2e and s.get("baseline") else cell(s) for _, s in columns]))
+        rows.append((label, ["-" if e2e and _no_pipeline(s) else cell(s) for _, s in columns]))
 
     row("accepted referrals", lambda s: str(s["accepted"]))
     row("errors", lambda s: str(sum(s["errors"].values())))
@@ -320,6 +345,10 @@ def _table(phases: list[PhaseResult], runs: list[BaselineRun]) -> str:
             row(f"{label} {p}", _percentile_cell(key, p), e2e=e2e)
     row("not assigned after drain", lambda s: str(s["not_assigned_after_drain"]), e2e=True)
     return _layout([title for title, _ in columns], rows)
+
+
+def _no_pipeline(summary: dict[str, Any]) -> bool:
+    return bool(summary.get("baseline")) or summary["name"] == ALONE
 
 
 def _percentile_cell(key: str, p: str) -> Callable[[dict[str, Any]], str]:
@@ -345,7 +374,7 @@ def _comparison_table(comparison: dict[str, Any], options: Options) -> str:
             )
         )
     heading = (
-        f"\nintake (saturate) against the baselines: {comparison['workers']} workers each, "
+        f"\nintake (alone) against the baselines: {comparison['workers']} workers each, "
         f"concurrency {comparison['concurrency']}, {options.seconds:.0f} s phases"
     )
     titles = ["baseline/s", "intake/s", "ratio", "target", "result"]
