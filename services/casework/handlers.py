@@ -2,19 +2,29 @@
 
 from services.casework import domain
 from services.casework.commands import GetAssignment, ListAssignments
-from services.casework.domain import Assignment, AssignmentNotFound, Role
+from services.casework.domain import (
+    Assignment,
+    AssignmentNotFound,
+    ClockPolicy,
+    ClockRule,
+    Role,
+    Timekeeper,
+    WorkingDays,
+)
 from services.casework.repository import Page
 from services.casework.unit_of_work import CaseworkUnitOfWork, EventScope
 from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.events.contracts import ClueRouted, ClueStatusChanged
+from shared.workdays import shipped_calendar
 
 
 async def assign_routed_clue(
     scope: EventScope, event: ClueRouted, *, sign_for_days: int
 ) -> list[Assignment]:
     """Creates the assignments this decision still lacks; returns the ones it created."""
-    wanted = domain.assign(_decision(event), now=utcnow(), sign_for_days=sign_for_days)
+    timekeeper = _timekeeper(sign_for_days)
+    wanted = domain.assign(_decision(event), now=utcnow(), timekeeper=timekeeper)
     created = [a for a in wanted if await scope.assignments.add(a)]
     # The referring agency's timeline gets one `assigned` entry per clue: the lead's.
     await scope.emit(*(_assigned_status(a, event) for a in created if a.role is Role.LEAD))
@@ -32,6 +42,12 @@ async def get_assignment(uow: CaseworkUnitOfWork, query: GetAssignment) -> Assig
     if found is None:
         raise AssignmentNotFound(str(query.assignment_id))
     return found
+
+
+def _timekeeper(sign_for_days: int) -> Timekeeper:
+    # The shipped years until the worker reads the years loaded into calendar_years.
+    policy = ClockPolicy(sign_for=ClockRule(WorkingDays(sign_for_days)))
+    return Timekeeper(shipped_calendar(), policy)
 
 
 def _decision(event: ClueRouted) -> domain.RoutingDecision:

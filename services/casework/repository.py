@@ -1,7 +1,7 @@
 """Every query of casework."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -11,12 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.casework.domain import (
     Assignment,
     AssignmentState,
+    Clock,
+    ClockKind,
+    ClockPolicy,
     ClueFacts,
     Deadline,
     Role,
 )
 from services.casework.orm import assignments
 from shared.db import insert_ignoring_duplicates
+from shared.workdays import china_day
 
 
 @dataclass(frozen=True)
@@ -108,5 +112,15 @@ def _from_row(row: Row[Any]) -> Assignment:
         facts=facts,
         decision_id=m["decision_id"],
         assigned_at=m["assigned_at"],
-        sign_for=Deadline(m["sign_for_due_at"], m["sign_for_due_provisional"]),
+        clocks=[_sign_for(m["assigned_at"], m["sign_for_due_at"], m["sign_for_due_provisional"])],
     )
+
+
+def _sign_for(started: datetime, due_at: datetime, provisional: bool) -> Clock:
+    """Only the sign-for deadline has columns so far; the full clocks persist with the API work."""
+    due_on = china_day(due_at - timedelta(microseconds=1))
+    years = tuple(range(china_day(started + timedelta(days=1)).year, due_on.year + 1))
+    deadline = Deadline(due_on, due_at, provisional, years)
+    basis = (ClockPolicy().sign_for.limit,)
+    kind = ClockKind.SIGN_FOR
+    return Clock(kind.value, kind, started, started, basis, deadline)

@@ -7,9 +7,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.casework import domain
-from services.casework.domain import AssignmentState
 from services.casework.repository import AssignmentRepository
 from shared.clock import utcnow
+from shared.workdays import shipped_calendar
 from tests.casework.builders import bearer, deliver, routed
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -33,9 +33,11 @@ async def add_accepted(sessions: Sessions, body: UUID) -> UUID:
         [],
         domain.ClueFacts("GT-ACCEPTED", "integrity", "audit", "accepted one", "110105"),
     )
-    (made,) = domain.assign(decision, now=utcnow(), sign_for_days=3)
+    timekeeper = domain.Timekeeper(shipped_calendar())
+    (made,) = domain.assign(decision, now=utcnow(), timekeeper=timekeeper)
+    made.accept(domain.ActionContext(domain.Actor("u1", body), utcnow(), timekeeper))
     async with sessions() as session, session.begin():
-        await AssignmentRepository(session).add(made.move_to(AssignmentState.ACCEPTED))
+        await AssignmentRepository(session).add(made)
     return made.id
 
 
@@ -93,7 +95,11 @@ class TestBodyScoping:
         assert body_json["receipt_number"] == event.receipt_number
         assert body_json["role"] == "lead"
         assert body_json["state"] == "assigned"
-        assert body_json["sign_for_due_provisional"] is True
+        expected = shipped_calendar().add_working_days(
+            datetime.fromisoformat(body_json["assigned_at"]), 3
+        )
+        assert datetime.fromisoformat(body_json["sign_for_due_at"]) == expected.due_at
+        assert body_json["sign_for_due_provisional"] is expected.provisional
         assert "id_number_hash" not in body_json["subjects"][0]
 
     async def test_another_bodys_assignment_is_404_and_reveals_nothing(

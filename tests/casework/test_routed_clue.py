@@ -1,6 +1,5 @@
 """The clue.routed handler on the real migrated database, delivered as the consumer does."""
 
-from datetime import timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -8,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.casework.domain import Assignment, AssignmentState, Role
 from services.casework.repository import AssignmentRepository
 from shared.codes import ClueStatus
+from shared.workdays import shipped_calendar
 from tests.casework.builders import deliver, routed, staged_statuses
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -31,8 +31,10 @@ class TestRoutedClueMakesAssignments:
             assert a.state is AssignmentState.ASSIGNED
             assert a.decision_id == event.decision_id
             assert a.facts.receipt_number == event.receipt_number
-            assert a.sign_for.due_at == a.assigned_at + timedelta(days=3)
-            assert a.sign_for.provisional
+            expected = shipped_calendar().add_working_days(a.assigned_at, 3)
+            assert a.sign_for.due_at == expected.due_at
+            assert a.sign_for.due_on == expected.due_on
+            assert a.sign_for.provisional == expected.provisional
 
     async def test_subjects_keep_only_the_id_number_hash(self, sessions: Sessions) -> None:
         event = routed()

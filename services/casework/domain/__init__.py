@@ -1,0 +1,83 @@
+"""Casework's pure domain: the assignment aggregate, its state machine, clocks and events."""
+
+from services.casework.domain.assignment import Assignment, assign, visible_notes
+from services.casework.domain.clocks import (
+    Clock,
+    ClockKind,
+    ClockPolicy,
+    ClockRule,
+    Months,
+    Timekeeper,
+    WorkingDays,
+)
+from services.casework.domain.errors import (
+    ApprovalRequired,
+    AssignmentNotFound,
+    CaseworkError,
+    IllegalTransition,
+    InvalidCommand,
+)
+from services.casework.domain.states import (
+    ACTIONS,
+    NEEDS_APPROVAL,
+    TERMINAL,
+    TRANSITIONS,
+    Action,
+    AssignmentState,
+    Disposition,
+    Role,
+    allowed_actions,
+    can_move,
+)
+from services.casework.domain.values import (
+    ActionContext,
+    Actor,
+    Approval,
+    ClueFacts,
+    HandoffKind,
+    Note,
+    NoteVisibility,
+    RectificationSpec,
+    ReporterNotice,
+    RoutingDecision,
+)
+from shared.workdays import Deadline
+
+__all__ = [
+    "ACTIONS",
+    "NEEDS_APPROVAL",
+    "TERMINAL",
+    "TRANSITIONS",
+    "Action",
+    "ActionContext",
+    "Actor",
+    "Approval",
+    "ApprovalRequired",
+    "Assignment",
+    "AssignmentNotFound",
+    "AssignmentState",
+    "CaseworkError",
+    "Clock",
+    "ClockKind",
+    "ClockPolicy",
+    "ClockRule",
+    "ClueFacts",
+    "Deadline",
+    "Disposition",
+    "HandoffKind",
+    "IllegalTransition",
+    "InvalidCommand",
+    "Months",
+    "Note",
+    "NoteVisibility",
+    "RectificationSpec",
+    "ReporterNotice",
+    "Role",
+    "RoutingDecision",
+    "Timekeeper",
+    "WorkingDays",
+    "allowed_actions",
+    "assign",
+    "can_move",
+    "visible_notes",
+]
