@@ -13,6 +13,7 @@ from services.routing.rules.context import (
     SubjectContext,
     context_from_event,
 )
+from services.routing.rules.dry_run import DecisionChange, dry_run
 from services.routing.rules.evaluate import evaluate
 from services.routing.rules.result import Effect, Outcome, RoutingResult, RuleHit, SplitPart
 
@@ -20,6 +21,7 @@ __all__ = [
     "AgencyKind",
     "ClueContext",
     "CompiledRuleSet",
+    "DecisionChange",
     "Effect",
     "Outcome",
     "RoutingResult",
@@ -29,6 +31,7 @@ __all__ = [
     "compile_rule_set",
     "context_from_event",
     "default_rule_set",
+    "dry_run",
     "evaluate",
     "unknown_codes",
     "validate_rule_set",
