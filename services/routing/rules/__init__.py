@@ -2,6 +2,7 @@
 
 from services.routing.rules.compile import (
     CompiledRuleSet,
+    cached_rule_set,
     compile_rule_set,
     default_rule_set,
     unknown_codes,
@@ -28,6 +29,7 @@ __all__ = [
     "RuleHit",
     "SplitPart",
     "SubjectContext",
+    "cached_rule_set",
     "compile_rule_set",
     "context_from_event",
     "default_rule_set",

@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from uuid import UUID
 
@@ -81,6 +81,12 @@ def compile_rule_set(text: str) -> CompiledRuleSet:
     digest = hashlib.sha256(text.encode()).hexdigest()
     groups = {name: _group(name, g.mode, g.rules) for name, g in doc.groups.items()}
     return CompiledRuleSet(doc.version, digest, doc.entry, groups, doc.sender_reasons, doc)
+
+
+@lru_cache(maxsize=16)
+def cached_rule_set(text: str) -> CompiledRuleSet:
+    """Compiles each stored version once per process, however often a decision asks for it."""
+    return compile_rule_set(text)
 
 
 @cache

@@ -17,7 +17,7 @@ from services.routing.rules import (
     evaluate,
     unknown_codes,
 )
-from services.routing.rules.compile import default_rule_set
+from services.routing.rules.compile import DEFAULT_RULES, cached_rule_set, default_rule_set
 from services.routing.rules.context import AgencyKind
 from shared.codes import Level
 from tests.routing.builders import a_clue as a_received_clue
@@ -133,3 +133,12 @@ class TestTargets:
         result = evaluate(rules, a_clue(), demo_registry())
         assert result.outcome is Outcome.REVIEW and result.co_bodies == ()
         assert "现有规则均未确定主办机关" in result.reason
+
+
+class TestCompiledOnce:
+    def test_the_same_text_is_compiled_once_and_its_digest_names_it(self) -> None:
+        text = DEFAULT_RULES.read_text(encoding="utf-8")
+        assert cached_rule_set(text) is cached_rule_set(text)
+        other = cached_rule_set(text + "\n# 注释\n")
+        assert other.version == cached_rule_set(text).version
+        assert other.digest != cached_rule_set(text).digest
