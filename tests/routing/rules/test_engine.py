@@ -1,5 +1,6 @@
 """The engine's own behaviours: parity with today's rule, targets by code or id, fallbacks."""
 
+from dataclasses import replace
 from textwrap import dedent, indent
 from uuid import uuid4
 
@@ -8,6 +9,7 @@ import pytest
 from services.routing.demo import DEMO_BODIES
 from services.routing.domain import RoutingStatus
 from services.routing.domain import decide as legacy_decide
+from services.routing.registry import RegistrySnapshot
 from services.routing.registry.demo import demo_registry
 from services.routing.rules import (
     Effect,
@@ -142,3 +144,15 @@ class TestCompiledOnce:
         other = cached_rule_set(text + "\n# 注释\n")
         assert other.version == cached_rule_set(text).version
         assert other.digest != cached_rule_set(text).digest
+
+
+class TestNoGuessing:
+    def test_two_active_commissions_at_one_seat_send_the_clue_to_review(self) -> None:
+        registry = demo_registry()
+        qh = registry.body_by_code("qh-cdi")
+        assert qh is not None
+        twin = replace(qh, id=uuid4(), code="qh-cdi-2", name="清河县纪委监委（重复）")
+        doubled = RegistrySnapshot.of([*registry.bodies.values(), twin], registry.units.values())
+        result = decide(a_clue(), doubled)
+        assert result.outcome is Outcome.REVIEW
+        assert "登记了多个365021的县级纪委监委（qh-cdi、qh-cdi-2）" in result.reason
