@@ -47,6 +47,7 @@ class Body:
     region: str
     parent_id: UUID | None = None
     active: bool = True
+    zone: str | None = None  # the code of its collaboration zone (联动协作区), if any
 
 
 @dataclass(frozen=True)

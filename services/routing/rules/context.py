@@ -1,0 +1,85 @@
+"""What the rule engine reads of a clue: a pure value built once per clue, no names of people."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from shared.codes import Category, Channel, Level, Rank, Topic
+from shared.events.contracts import ClueReceived
+
+
+class AgencyKind(StrEnum):
+    """Who sends clues (DOMAIN.md, Partner agencies); a candidate for shared/codes.py."""
+
+    DISCIPLINE_COMMISSION = "discipline_commission"
+    DISPATCHED_GROUP = "dispatched_group"
+    INSPECTION_OFFICE = "inspection_office"
+    AUDIT_BUREAU = "audit_bureau"
+    FINANCE_SUPERVISION = "finance_supervision"
+    POLICE = "police"
+    PROCURATORATE = "procuratorate"
+    COURT = "court"
+    PETITION_OFFICE = "petition_office"
+    HOTLINE = "hotline"
+    BUSINESS_ENVIRONMENT_OFFICE = "business_environment_office"
+    STATISTICS_BUREAU = "statistics_bureau"
+    DATA_MODEL_ALERT = "data_model_alert"
+
+
+@dataclass(frozen=True)
+class SubjectContext:
+    unit: str  # the unit's name as the sender wrote it
+    rank: Rank
+    managing_level: Level
+    party_member: bool
+    same_level_committee_leader: bool = False
+    unit_credit_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ClueContext:
+    clue_id: UUID
+    received_on: date
+    region: str
+    category: Category
+    channel: Channel
+    subjects: tuple[SubjectContext, ...]
+    topics: frozenset[Topic] = frozenset()
+    amount: Decimal | None = None
+    agency_kind: AgencyKind | None = None
+
+
+def context_from_event(
+    event: ClueReceived,
+    *,
+    agency_kind: AgencyKind | None = None,
+    unit_credit_codes: Iterable[str | None] = (),
+) -> ClueContext:
+    """Until ClueReceived carries them, agency kind and units' credit codes come from the caller."""
+    codes = list(unit_credit_codes)
+    codes += [None] * (len(event.subjects) - len(codes))
+    subjects = tuple(
+        SubjectContext(
+            unit=s.unit,
+            rank=s.rank,
+            managing_level=s.managing_level,
+            party_member=s.party_member,
+            same_level_committee_leader=s.same_level_committee_leader,
+            unit_credit_code=code,
+        )
+        for s, code in zip(event.subjects, codes, strict=False)
+    )
+    return ClueContext(
+        clue_id=event.clue_id,
+        received_on=event.received_at.date(),
+        region=event.region,
+        category=event.category,
+        channel=event.channel,
+        subjects=subjects,
+        topics=frozenset(event.topics),
+        amount=event.amount,
+        agency_kind=agency_kind,
+    )
