@@ -28,7 +28,6 @@ from services.intake.webhooks.repository import DeliveryQueue
 from services.intake.webhooks.transport import Sent, WebhookClient
 from shared.auth import sign
 from shared.clock import utcnow
-from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +171,3 @@ def _why(code: int | None) -> str:
     if code is not None and 300 <= code < 400:
         return f"HTTP {code}: redirects are not followed"
     return f"HTTP {code}"
-
-
-def start_worker(runtime: Runtime, sealer: Sealer, settings: Settings) -> None:
-    """Runs the worker beside the relay; Runtime.stop cancels it with the other tasks."""
-    if settings.run_webhooks:
-        worker = WebhookWorker(runtime.sessions, sealer, WorkerConfig.from_settings(settings))
-        runtime.tasks.append(asyncio.create_task(worker.run(), name="intake-webhooks"))
