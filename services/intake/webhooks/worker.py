@@ -1,6 +1,6 @@
 """The delivery worker: sends pending deliveries, signed, and retries them with backoff.
 
-Several processes (uvicorn workers, replicas) can run it at once: claims take rows with
+Several worker processes (replicas) can run it at once: claims take rows with
 FOR UPDATE SKIP LOCKED and lease them, and the HTTP call happens outside any transaction,
 so a slow receiver never holds a database lock. Delivery is at least once (a worker can stop
 after the receiver answered and before the result is written): receivers deduplicate on
