@@ -9,7 +9,6 @@ one signs: a rotation gives every verifier the new public key first, then signs 
 import base64
 import binascii
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,13 +69,13 @@ class Signer:
 
 
 class KeyRing:
-    """Public keys of every producer; `reload` (local mode) is asked again, at most once a
-    second, when a key id is unknown, since a producer may have generated its key later."""
+    """Public keys of every producer; `reload` (local mode) is asked again, once per unknown
+    key id, since a producer may have generated its key after this reader started."""
 
     def __init__(self, keys: PublicKeys, *, reload: Callable[[], PublicKeys] | None = None) -> None:
         self._keys = dict(keys)
         self._reload = reload
-        self._reloaded_at = 0.0
+        self._reloaded_for: set[str] = set()
 
     def producer(self, topic: str, headers: Headers, value: bytes) -> str:
         """The service that signed this record, when it may publish on `topic`."""
@@ -99,8 +98,10 @@ class KeyRing:
 
     def _key(self, kid: str) -> tuple[str, Ed25519PublicKey]:
         found = self._keys.get(kid)
-        if found is None and self._reload is not None and time.monotonic() - self._reloaded_at > 1:
-            self._reloaded_at = time.monotonic()
+        if found is None and self._reload is not None and kid not in self._reloaded_for:
+            if len(self._reloaded_for) > 10_000:  # a flood of made-up ids stays bounded
+                self._reloaded_for.clear()
+            self._reloaded_for.add(kid)
             self._keys.update(self._reload())
             found = self._keys.get(kid)
         if found is None:
