@@ -31,7 +31,7 @@ import asyncpg
 from bench import baselines
 from bench.baselines import BaselineRun
 from bench.load import AssignmentWatcher, Load, PhaseResult
-from deploy.system import REPO_ROOT, SERVICES, System
+from deploy.system import REPO_ROOT, SERVICES, System, processes_of
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ALONE = "intake alone"
@@ -174,7 +174,7 @@ async def _intake_alone(
     """Intake with nothing else loading the machine, as the baselines ran: the fair side of
     the ratio. Routing and casework are stopped meanwhile, then started again to drain what
     piled up in the outbox before the pipeline phases begin."""
-    downstream = ("routing", "casework")
+    downstream = [p for svc in ("routing", "casework") for p in processes_of(svc)]
     for name in downstream:
         await asyncio.to_thread(system.stop_service, name)
     print(f"{ALONE}: {options.seconds:.0f} s at concurrency {options.concurrency}", flush=True)

@@ -50,7 +50,7 @@ def main() -> int:
         print(banner(system, system.credentials), flush=True)
         while not stop.wait(1.0):
             if exited := system.exited():
-                _say(f"stopping: a service exited on its own {exited}; see var/<service>.log")
+                _say(f"stopping: a service exited on its own {exited}; see var/<process>.log")
                 return 1
         return 0
     except KeyboardInterrupt:
@@ -122,7 +122,7 @@ def banner(system: System, credentials: Credentials) -> str:
         "Guantong is running.",
         *(f"  {name:<9} {system.url(name)}  (docs: {system.url(name)}/docs)" for name in SERVICES),
         f"  broker    {system.bootstrap_servers}",
-        f"  credentials: {_relative(CREDENTIALS)}   logs: {_relative(VAR)}/<service>.log",
+        f"  credentials: {_relative(CREDENTIALS)}   logs: {_relative(VAR)}/<service>[-worker].log",
         "",
         f"Refer a clue as {credentials.agencies[0].name}, then read it back:",
         "",

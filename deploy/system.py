@@ -1,7 +1,9 @@
 """The whole system as child processes: broker, migrations, demo data, the three services.
 
 One place knows how to start and stop them, so `make run`, the system tests and the bench all
-run the same thing. Each service runs in its own session (process group): a signal from the
+run the same thing. Each service runs as two processes (DESIGN.md, Processes), named after it:
+the API (`intake`, uvicorn serving HTTP) and the worker (`intake-worker`: relay, consumers,
+background jobs). Each process runs in its own session (process group): a signal from the
 terminal reaches only the orchestrator, which stops the services first and the broker last, and
 killing a group also takes uvicorn's worker processes with it.
 """
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
@@ -27,6 +29,20 @@ from shared.broker import EmbeddedBroker, free_port
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "routing", "casework")
 DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "casework": 8003}
+WORKER_SUFFIX = "-worker"
+
+
+def worker_of(service: str) -> str:
+    return service + WORKER_SUFFIX
+
+
+def processes_of(service: str) -> tuple[str, str]:
+    """The process names of one service: its API, then its worker."""
+    return service, worker_of(service)
+
+
+def service_of(process: str) -> str:
+    return process.removesuffix(WORKER_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -102,11 +118,20 @@ class System:
         return self._broker.bootstrap_servers
 
     def url(self, name: str) -> str:
-        return self.services[name].url
+        return self.services[service_of(name)].url
+
+    @property
+    def processes(self) -> tuple[str, ...]:
+        return tuple(p for svc in self.services for p in processes_of(svc))
+
+    @property
+    def secrets_dir(self) -> Path:
+        """This system's own generated secrets (event signing keys, ...), never another's."""
+        return self.log_dir / "secrets"
 
     def start(self) -> Self:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        for name in (*self.services, "broker"):
+        for name in (*self.processes, "broker"):
             (self.log_dir / f"{name}.log").unlink(missing_ok=True)
         try:
             self.start_broker()
@@ -114,9 +139,9 @@ class System:
             self.credentials = seed_blocking(
                 {n: c.database_url for n, c in self.services.items()}, self.jwt_secret
             )
-            for name in self.services:
+            for name in self.processes:
                 self.start_service(name, wait=False)
-            for name in self.services:
+            for name in self.processes:
                 self.wait_ready(name)
         except BaseException:
             self.stop()
@@ -149,19 +174,28 @@ class System:
         if failed:
             raise ServiceFailed("migration failed: " + "\n".join(failed))
 
+    def signal_broker(self, sig: int) -> None:
+        """SIGSTOP freezes the embedded broker (connections hang, nothing answers); SIGCONT."""
+        if self._broker is None:
+            raise RuntimeError("no embedded broker to signal")
+        self._broker.signal(sig)
+
     def start_service(self, name: str, *, wait: bool = True) -> None:
+        """Starts one process: a service's API (`routing`) or its worker (`routing-worker`)."""
         if name in self._children:
             raise RuntimeError(f"{name} is already running")
-        config = self.services[name]
+        service = service_of(name)
+        config = self.services[service]
+        worker = name != service
         # Otherwise a leftover process on the port would answer /readyz in the new one's place.
-        if reason := port_taken(config.host, config.port):
+        if not worker and (reason := port_taken(config.host, config.port)):
             raise ServiceFailed(
                 f"{name}: {config.host}:{config.port} is taken ({reason}); is another Guantong "
                 f"running? Set {name.upper()}_PORT to move it."
             )
         self._children[name] = ServiceProcess(
             name,
-            [sys.executable, "-m", f"services.{name}"],
+            [sys.executable, "-m", f"services.{service}", *(["worker"] if worker else [])],
             cwd=REPO_ROOT,
             env=self._env(config),
             log_path=self.log_dir / f"{name}.log",
@@ -171,16 +205,20 @@ class System:
             self.wait_ready(name)
 
     def wait_ready(self, name: str) -> None:
-        child, url = self._children[name], self.services[name].url
+        """An API: until its /readyz answers 200. A worker (which serves no HTTP): until its
+        API's /readyz shows this very process with its consumer group joined and its relay
+        lease held by someone, so that events flow from the moment this returns."""
+        child, url = self._children[name], self.url(name)
         deadline = time.monotonic() + self.ready_timeout
-        with httpx.Client(timeout=3.0, trust_env=False) as client:
+        with httpx.Client(timeout=5.0, trust_env=False) as client:
             while time.monotonic() < deadline:
                 if (code := child.exit_code()) is not None:
                     raise ServiceFailed(f"{name} exited with code {code}\n{self.log_tail(name)}")
-                with contextlib.suppress(httpx.HTTPError, ValueError):
+                with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
                     answer = client.get(f"{url}/readyz")
-                    # Wait for the consumer group too: until it joins, events sit unread.
-                    if answer.status_code == 200 and answer.json()["consumers"] != "joining":
+                    if answer.status_code == 200 and (
+                        name == service_of(name) or _worker_ready(answer.json(), child.pid)
+                    ):
                         return
                 time.sleep(0.1)
         raise ServiceFailed(
@@ -211,6 +249,9 @@ class System:
         self.stop_service(name)
         self.start_service(name)
 
+    def pid(self, name: str) -> int:
+        return self._children[name].pid
+
     def stop(self) -> None:
         for name in reversed(list(self._children)):
             with contextlib.suppress(Exception):
@@ -230,6 +271,7 @@ class System:
         env = {**os.environ, **self.extra_env, **config.env()}
         env["KAFKA_BOOTSTRAP_SERVERS"] = self.bootstrap_servers
         env["GUANTONG_JWT_SECRET"] = self.jwt_secret
+        env["GUANTONG_SECRETS_DIR"] = str(self.secrets_dir)
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
@@ -243,3 +285,13 @@ class System:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _worker_ready(readiness: dict[str, Any], pid: int) -> bool:
+    mine = {
+        w["component"].partition(":")[0]: w["state"]
+        for w in readiness["workers"]
+        if w["instance"].endswith(f":{pid}")
+    }
+    joined = readiness["consumers"] == "none" or mine.get("consumer") == "joined"
+    return joined and "relay" in mine and readiness["relay"] == "active"

@@ -64,10 +64,15 @@ class EmbeddedBroker:
         self.stop()
         raise TimeoutError(f"broker did not answer on port {self.port} within {timeout}s")
 
+    def signal(self, sig: int) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(sig)
+
     def stop(self, timeout: float = 10.0) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
+        process.send_signal(signal.SIGCONT)  # a frozen broker cannot act on SIGTERM
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout)

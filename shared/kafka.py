@@ -3,7 +3,9 @@
 import asyncio
 import contextlib
 import logging
+import struct
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -17,9 +19,12 @@ Record = tuple[str, str, bytes, list[tuple[str, bytes]]]
 class KafkaPublisher:
     """Sends batches with acks=all and waits for every acknowledgement before returning."""
 
-    def __init__(self, bootstrap_servers: str, *, client_id: str) -> None:
+    def __init__(
+        self, bootstrap_servers: str, *, client_id: str, max_request_size: int = 1024 * 1024
+    ) -> None:
         self._bootstrap_servers = bootstrap_servers
         self._client_id = client_id
+        self._max_request_size = max_request_size
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
@@ -30,8 +35,13 @@ class KafkaPublisher:
             acks="all",
             enable_idempotence=False,
             linger_ms=2,
+            max_request_size=self._max_request_size,
         )
-        await producer.start()
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
         self._producer = producer
 
     async def stop(self) -> None:
@@ -39,14 +49,20 @@ class KafkaPublisher:
         if producer is not None:
             await producer.stop()
 
-    async def send_batch(self, records: Sequence[Record]) -> None:
+    async def enqueue(self, record: Record) -> "asyncio.Future[Any]":
+        """Hands one record to the producer; the future resolves when the broker has it.
+        Records given in order reach their partition in that order."""
         if self._producer is None:
             await self.start()
         assert self._producer is not None
-        futures = [
-            await self._producer.send(topic, value=value, key=key.encode(), headers=headers)
-            for topic, key, value, headers in records
-        ]
+        topic, key, value, headers = record
+        future: asyncio.Future[Any] = await self._producer.send(
+            topic, value=value, key=key.encode(), headers=headers
+        )
+        return future
+
+    async def send_batch(self, records: Sequence[Record]) -> None:
+        futures = [await self.enqueue(record) for record in records]
         await asyncio.gather(*futures)
 
     async def send(self, record: Record) -> None:
@@ -71,11 +87,28 @@ async def ensure_topics(
         await admin.close()
 
 
-async def broker_reachable(bootstrap_servers: str, wait_seconds: float = 2.0) -> bool:
-    host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
+# ApiVersions v0 (api key 18): the smallest request every Kafka-compatible broker answers.
+_API_VERSIONS = struct.pack(">hhih", 18, 0, 0x6774, 9) + b"readiness"
+
+
+async def broker_reachable(bootstrap_servers: str, wait_seconds: float = 1.0) -> bool:
+    """True when a bootstrap broker answers a real Kafka request in time. A TCP connect alone
+    says nothing: a frozen (SIGSTOPped) broker's kernel still accepts connections."""
+    for server in bootstrap_servers.split(","):
+        with contextlib.suppress(OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+            if await asyncio.wait_for(_ask_api_versions(server.strip()), wait_seconds):
+                return True
+    return False
+
+
+async def _ask_api_versions(server: str) -> bool:
+    host, _, port = server.rpartition(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), wait_seconds)
-    except (OSError, TimeoutError, ValueError):
-        return False
-    writer.close()
-    return True
+        writer.write(struct.pack(">i", len(_API_VERSIONS)) + _API_VERSIONS)
+        await writer.drain()
+        (size,) = struct.unpack(">i", await reader.readexactly(4))
+        (correlation,) = struct.unpack(">i", await reader.readexactly(4))
+        return bool(size >= 4 and correlation == 0x6774)
+    finally:
+        writer.close()

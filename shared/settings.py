@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VAR_DIR = Path("var")
@@ -28,8 +28,33 @@ class ServiceSettings(BaseSettings):
         "guantong-local-development-secret-change-me",
         validation_alias=AliasChoices("GUANTONG_JWT_SECRET"),
     )
+    kafka_max_request_bytes: int = Field(
+        1024 * 1024, validation_alias=AliasChoices("KAFKA_MAX_REQUEST_BYTES")
+    )
+    # Ed25519 keys this service signs its events with (`kid:base64-private[,...]`, the first
+    # signs), and the public keys of every producer (`svc:kid:base64-public,...`). Locally
+    # both are generated per installation when unset (shared/event_keys.py).
+    event_signing_keys: SecretStr | None = None
+    event_public_keys: str | None = Field(
+        None, validation_alias=AliasChoices("GUANTONG_EVENT_PUBLIC_KEYS")
+    )
     outbox_retention_hours: int = 24 * 7
-    outbox_poll_seconds: float = 0.25
+    # How often the relay looks for new rows without being woken: on SQLite this is the only
+    # signal from the API processes; on PostgreSQL LISTEN/NOTIFY wakes it and this is a net.
+    outbox_poll_seconds: float = 0.05
+    outbox_notify_poll_seconds: float = 2.0
+    outbox_batch_size: int = 500
+    # A row that fails this many times for its own sake (not because the broker is away) is set
+    # aside; later rows about the same clue wait behind it until it is released.
+    outbox_max_attempts: int = 8
+    outbox_backoff_max_seconds: float = 60.0
     consumer_max_attempts: int = 3
+    consumer_backoff_max_seconds: float = 30.0
+    # Worker process: leases are tried this often; liveness is written every heartbeat and
+    # read as dead once older than heartbeat_stale_seconds.
+    lease_retry_seconds: float = 1.0
+    heartbeat_seconds: float = 1.0
+    heartbeat_stale_seconds: float = 5.0
+    # What the worker process runs (`python -m services.<svc> worker`).
     run_consumers: bool = True
     run_relay: bool = True

@@ -6,7 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.casework import handlers
 from services.casework.settings import Settings
 from services.casework.unit_of_work import EventScope
-from shared.consumer import Handler, Subscription
+from shared.clock import utcnow
+from shared.consumer import EventRefused, Handler, Subscription
 from shared.events import Event
 from shared.events.contracts import ClueRouted
 from shared.events.topics import CLUE_ROUTED
@@ -16,10 +17,11 @@ from shared.runtime import Runtime
 def on_clue_routed(outbox: Table, settings: Settings) -> Handler:
     async def handle(session: AsyncSession, event: Event) -> None:
         if not isinstance(event, ClueRouted):
-            # Another event type on this topic is a producer bug: let it reach the dead letters.
-            raise TypeError(f"{CLUE_ROUTED} carries {type(event).__name__}")
+            raise EventRefused(f"{CLUE_ROUTED} carries {type(event).__name__}")
         scope = EventScope(session, outbox)
-        await handlers.assign_routed_clue(scope, event, sign_for_days=settings.sign_for_days)
+        await handlers.assign_routed_clue(
+            scope, event, sign_for_days=settings.sign_for_days, now=utcnow()
+        )
 
     return handle
 

@@ -1,5 +1,7 @@
 """One function per command or consumed event: load through the unit of work, call the domain."""
 
+from datetime import datetime
+
 from services.casework import domain
 from services.casework.commands import GetAssignment, ListAssignments
 from services.casework.domain import (
@@ -13,18 +15,17 @@ from services.casework.domain import (
 )
 from services.casework.repository import Page
 from services.casework.unit_of_work import CaseworkUnitOfWork, EventScope
-from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.events.contracts import ClueRouted, ClueStatusChanged
 from shared.workdays import shipped_calendar
 
 
 async def assign_routed_clue(
-    scope: EventScope, event: ClueRouted, *, sign_for_days: int
+    scope: EventScope, event: ClueRouted, *, sign_for_days: int, now: datetime
 ) -> list[Assignment]:
     """Creates the assignments this decision still lacks; returns the ones it created."""
     timekeeper = _timekeeper(sign_for_days)
-    wanted = domain.assign(_decision(event), now=utcnow(), timekeeper=timekeeper)
+    wanted = domain.assign(_decision(event), now=now, timekeeper=timekeeper)
     created = [a for a in wanted if await scope.assignments.add(a)]
     # The referring agency's timeline gets one `assigned` entry per clue: the lead's.
     await scope.emit(*(_assigned_status(a, event) for a in created if a.role is Role.LEAD))
@@ -80,4 +81,7 @@ def _assigned_status(lead: Assignment, event: ClueRouted) -> ClueStatusChanged:
         body_id=lead.body_id,
         body_name=event.lead_body_name,
         note=note,
+        # Reported under the routing decision it acts on; the first report of this assignment.
+        stage=event.stage,
+        sequence=1,
     )

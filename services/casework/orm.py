@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 
 from shared.db import UTCDateTime
+from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
 from shared.workdays.store import calendar_years_table
@@ -51,3 +52,4 @@ assignments = Table(
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
 calendar_years = calendar_years_table(metadata)
+heartbeats = worker_heartbeats_table(metadata)

@@ -1,11 +1,15 @@
-"""`python -m services.intake [serve|migrate|agency ...]`."""
+"""`python -m services.intake [serve|worker|migrate|agency ...|dlq ...|outbox ...]`."""
 
 import sys
 
 import uvicorn
 
+from services.intake import orm
+from services.intake.consumer import SUBSCRIPTIONS
 from services.intake.settings import Settings
+from shared import dlq
 from shared.migrate import upgrade
+from shared.worker import serve as serve_worker
 
 
 def main(argv: list[str]) -> None:
@@ -13,6 +17,15 @@ def main(argv: list[str]) -> None:
     command = argv[0] if argv else "serve"
     if command == "migrate":
         upgrade("intake", settings.database_url)
+    elif command == "worker":
+        from services.intake.worker import build_worker
+
+        serve_worker(build_worker(settings))
+    elif command in ("dlq", "outbox"):
+        topics = [s.topic for s in SUBSCRIPTIONS]
+        raise SystemExit(
+            dlq.main(argv, service="intake", settings=settings, topics=topics, outbox=orm.outbox)
+        )
     elif command == "agency":
         from services.intake.cli import main as agency_main  # the CLI alone needs no uvicorn
 
@@ -28,7 +41,9 @@ def main(argv: list[str]) -> None:
             access_log=False,
         )
     else:
-        raise SystemExit(f"unknown command {command!r}; use serve, migrate or agency")
+        raise SystemExit(
+            f"unknown command {command!r}; use serve, worker, migrate, agency, dlq or outbox"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Composition root of the intake process."""
+"""Composition root of intake's API process (relay, consumer, webhooks, pruning: worker.py)."""
 
 from pathlib import Path
 
@@ -10,19 +10,16 @@ from services.intake.admin_api import router as admin_router
 from services.intake.api import router
 from services.intake.attachments import AttachmentStore, UploadAwareBodyLimit
 from services.intake.auth import KeyCache
-from services.intake.consumer import SUBSCRIPTIONS
 from services.intake.domain import (
     ContentRejected,
     IdempotencyInFlight,
     IdempotencyMismatch,
     IntakeError,
 )
-from services.intake.key_pruner import start_key_pruner
 from services.intake.ratelimit import RateLimiter
 from services.intake.sealing import Sealer
 from services.intake.settings import Settings
 from services.intake.webhooks.api import router as webhooks_router
-from services.intake.webhooks.worker import start_worker as start_webhook_worker
 from shared.problems import Problem, install_problem_handlers, render_problem
 from shared.runtime import Runtime, health_router, lifespan_for
 
@@ -68,16 +65,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.rate_limit_per_second, settings.rate_limit_burst
         )
         runtime = Runtime.build(NAME, settings, orm.metadata)
-        start_webhook_worker(runtime, app.state.sealer, settings)
         app.state.attachment_store = AttachmentStore(Path(settings.attachment_dir))
-        start_key_pruner(runtime, settings)
         return runtime
 
     app = FastAPI(
         title="Guantong intake (贯通·线索接收)",
         version="1",
         description="Partner agencies refer problem clues and follow them to their outcome.",
-        lifespan=lifespan_for(build_runtime, lambda _runtime: SUBSCRIPTIONS),
+        lifespan=lifespan_for(build_runtime),
     )
     install_problem_handlers(app)
     app.add_middleware(
@@ -90,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _refused(request: Request, exc: IntakeError) -> JSONResponse:
         return render_problem(request, _problem(exc))
 
-    app.include_router(health_router())
+    app.include_router(health_router(consumes=True))
     app.include_router(router)
     app.include_router(webhooks_router)
     app.include_router(admin_router)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from shared.codes import ClueStatus, Outcome
 
-# How far along the lifecycle a status is; breaks ties between reports stamped the same instant.
+# How far along the lifecycle a status is, within one routing stage.
 _RANK = {
     ClueStatus.RECEIVED: 0,
     ClueStatus.PENDING_REVIEW: 1,
@@ -49,30 +49,49 @@ class StatusReport:
     note: str | None = None
     outcome: Outcome | None = None
     outcome_summary: str | None = None
+    stage: int | None = None
+    sequence: int | None = None
+
+    def order(self) -> tuple[int, int, int]:
+        """Causal position: routing stage (a report without one belongs to the first), the
+        status's rank in the lifecycle, then its producer's own sequence."""
+        stage = (
+            self.stage
+            if self.stage is not None
+            else (0 if self.status is ClueStatus.RECEIVED else 1)
+        )
+        return stage, _RANK[self.status], self.sequence or 0
 
 
 @dataclass
 class ReferralStatus:
     """Current status of one referral. Reports come from routing and casework independently,
-    so they can arrive out of order: the latest occurrence wins, not the latest arrival."""
+    in any order and stamped by clocks that disagree: the report furthest along in causal order
+    wins (StatusReport.order), never the latest arrival nor the latest wall-clock time. A stale
+    report is kept in the timeline and changes nothing."""
 
     status: ClueStatus
     status_at: datetime
+    stage: int = 0
+    sequence: int = 0
     body_id: UUID | None = None
     body_name: str | None = None
     outcome: Outcome | None = None
     outcome_summary: str | None = None
     applied: list[StatusReport] = field(default_factory=list)
 
+    def order(self) -> tuple[int, int, int]:
+        return self.stage, _RANK[self.status], self.sequence
+
     def apply(self, report: StatusReport) -> bool:
         """Records the report; returns True when it became the current status."""
         self.applied.append(report)
         if report.outcome is not None:
             self.outcome, self.outcome_summary = report.outcome, report.outcome_summary
-        newer = (report.occurred_at, _RANK[report.status]) > (self.status_at, _RANK[self.status])
-        if not newer:
+        if report.order() <= self.order():
             return False
         self.status, self.status_at = report.status, report.occurred_at
+        self.stage, _, self.sequence = report.order()
         if report.body_id is not None:
             # A report that names the same body without its name keeps the name we know.
             known = self.body_name if report.body_id == self.body_id else None

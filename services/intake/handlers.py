@@ -19,6 +19,7 @@ from services.intake.views import accepted_view, referral_view, summary_view
 from services.intake.webhooks.events import enqueue_status_change
 from shared.clock import utcnow
 from shared.codes import ClueStatus
+from shared.consumer import EventRefused
 from shared.events.contracts import ClueReceived, ClueStatusChanged, SubjectSnapshot
 
 # Keys released per transaction when pruning: short row locks beside live requests.
@@ -161,7 +162,8 @@ async def record_status(session: AsyncSession, event: ClueStatusChanged) -> None
     repo = Repository(session)
     row = await repo.referral_for_update(event.clue_id)
     if row is None:
-        raise LookupError(f"status for unknown referral {event.clue_id}")
+        # The referral row commits with its clue.received event: no valid report precedes it.
+        raise EventRefused(f"status for unknown referral {event.clue_id}")
     report = StatusReport(
         status=event.status,
         occurred_at=event.occurred_at,
@@ -170,6 +172,8 @@ async def record_status(session: AsyncSession, event: ClueStatusChanged) -> None
         note=event.note,
         outcome=event.outcome,
         outcome_summary=event.outcome_summary,
+        stage=event.stage,
+        sequence=event.sequence,
     )
     state = status_of(row)
     state.apply(report)

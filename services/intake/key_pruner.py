@@ -1,4 +1,4 @@
-"""Releases idempotency keys whose window is over, now and then, beside the API."""
+"""Releases idempotency keys whose window is over, now and then, in the worker process."""
 
 import asyncio
 import logging
@@ -24,10 +24,3 @@ async def prune_forever(runtime: Runtime, settings: Settings) -> None:
         else:
             if released:
                 log.info("released %d expired idempotency keys", released)
-
-
-def start_key_pruner(runtime: Runtime, settings: Settings) -> None:
-    """Runtime.stop cancels it with the other tasks; every worker may run one (it is idempotent)."""
-    if settings.idempotency_prune_seconds > 0:
-        task = asyncio.create_task(prune_forever(runtime, settings), name="intake-key-pruner")
-        runtime.tasks.append(task)

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from shared.db import BigId, UTCDateTime
+from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
 
@@ -63,6 +64,9 @@ referrals = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status", String(30), nullable=False),
     Column("status_at", UTCDateTime(), nullable=False),
+    # The current status's place in causal order (domain.ReferralStatus): stage, sequence.
+    Column("status_stage", Integer, nullable=False, default=0, server_default="0"),
+    Column("status_sequence", Integer, nullable=False, default=0, server_default="0"),
     Column("body_id", Uuid, nullable=True),
     Column("body_name", String(200), nullable=True),
     Column("category", String(40), nullable=False),
@@ -176,3 +180,4 @@ attachment_contents = Table(
 
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
+heartbeats = worker_heartbeats_table(metadata)

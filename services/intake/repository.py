@@ -168,6 +168,8 @@ class Repository:
             .values(
                 status=state.status,
                 status_at=state.status_at,
+                status_stage=state.stage,
+                status_sequence=state.sequence,
                 body_id=state.body_id,
                 body_name=state.body_name,
                 outcome=state.outcome,
@@ -180,6 +182,8 @@ def status_of(row: Row[Any]) -> ReferralStatus:
     return ReferralStatus(
         status=ClueStatus(row.status),
         status_at=row.status_at,
+        stage=row.status_stage,
+        sequence=row.status_sequence,
         body_id=row.body_id,
         body_name=row.body_name,
         outcome=Outcome(row.outcome) if row.outcome else None,

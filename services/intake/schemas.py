@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from services.intake.identifiers import id_number_valid, normalize_name
+from shared import limits
 from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
 
 # First two digits of GB/T 2260 codes: provinces, autonomous regions, municipalities, SARs.
@@ -26,14 +27,14 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=20000)
+    model_config = ConfigDict(extra="forbid", str_max_length=limits.TEXT_MAX)
 
 
 class SubjectIn(Strict):
-    name: Annotated[Text, StringConstraints(max_length=50)]
+    name: Annotated[Text, StringConstraints(max_length=limits.SUBJECT_NAME_MAX)]
     id_number: str | None = Field(None, description="GB 11643 resident ID; stored hashed")
-    unit: Annotated[Text, StringConstraints(max_length=200)]
-    position: Annotated[str, StringConstraints(max_length=100)] | None = None
+    unit: Annotated[Text, StringConstraints(max_length=limits.UNIT_MAX)]
+    position: Annotated[str, StringConstraints(max_length=limits.POSITION_MAX)] | None = None
     rank: Rank
     managing_level: Level
     party_member: bool
@@ -64,18 +65,20 @@ class Period(Strict):
 
 
 class AttachmentIn(Strict):
-    name: Annotated[Text, StringConstraints(max_length=200)]
-    media_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100)]
-    size: int = Field(ge=0, le=100 * 1024 * 1024)
+    name: Annotated[Text, StringConstraints(max_length=limits.ATTACHMENT_NAME_MAX)]
+    media_type: Annotated[
+        str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=limits.MEDIA_TYPE_MAX)
+    ]
+    size: int = Field(ge=0, le=limits.ATTACHMENT_SIZE_MAX)
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class ReporterIn(Strict):
     anonymous: bool
-    name: Annotated[str, StringConstraints(max_length=50)] | None = None
+    name: Annotated[str, StringConstraints(max_length=limits.PERSON_NAME_MAX)] | None = None
     id_number: str | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
-    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+    address: Annotated[str, StringConstraints(max_length=limits.ADDRESS_MAX)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -127,16 +130,16 @@ class ReferralIn(Strict):
         },
     )
 
-    subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
+    subjects: list[SubjectIn] = Field(min_length=1, max_length=limits.SUBJECTS_MAX)
     category: Category
-    topics: list[Topic] = Field(default_factory=list, max_length=10)
+    topics: list[Topic] = Field(default_factory=list, max_length=limits.TOPICS_MAX)
     channel: Channel
-    summary: Annotated[Text, StringConstraints(max_length=500)]
-    facts: Annotated[Text, StringConstraints(max_length=20000)]
+    summary: Annotated[Text, StringConstraints(max_length=limits.SUMMARY_MAX)]
+    facts: Annotated[Text, StringConstraints(max_length=limits.FACTS_MAX)]
     amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     period: Period | None = None
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=limits.ATTACHMENTS_MAX)
     reporter: ReporterIn | None = None
 
     @field_validator("region")
@@ -232,9 +235,9 @@ class UnsealIn(Strict):
         },
     )
 
-    reason: Annotated[Text, StringConstraints(min_length=10, max_length=500)] = Field(
-        description="why the reporter must be known; kept in the audit log"
-    )
+    reason: Annotated[
+        Text, StringConstraints(min_length=limits.REASON_MIN, max_length=limits.REASON_MAX)
+    ] = Field(description="why the reporter must be known; kept in the audit log")
 
 
 class ReporterOut(BaseModel):

@@ -1,28 +1,40 @@
-"""`python -m services.routing [serve|migrate|seed-demo]`."""
+"""`python -m services.routing [serve|worker|migrate|seed-demo|dlq ...|outbox ...]`."""
 
-import argparse
 import asyncio
+import sys
 
 import uvicorn
 
+from services.routing import orm
 from services.routing.app import SERVICE
 from services.routing.demo import seed_demo
 from services.routing.settings import Settings
+from shared import dlq
+from shared.events import topics
 from shared.migrate import upgrade
+from shared.worker import serve as serve_worker
+
+USAGE = "usage: python -m services.routing [serve|worker|migrate|seed-demo|dlq|outbox]"
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m services.routing")
-    parser.add_argument(
-        "command", nargs="?", default="serve", choices=["serve", "migrate", "seed-demo"]
-    )
-    command = parser.parse_args(argv).command
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "serve"
     settings = Settings()
     if command == "migrate":
         upgrade(SERVICE, settings.database_url)
     elif command == "seed-demo":
         asyncio.run(seed_demo(settings))
-    else:
+    elif command == "worker":
+        from services.routing.worker import build_worker
+
+        serve_worker(build_worker(settings))
+    elif command in ("dlq", "outbox"):
+        consumed = [topics.CLUE_RECEIVED]
+        return dlq.main(
+            args, service=SERVICE, settings=settings, topics=consumed, outbox=orm.outbox
+        )
+    elif command == "serve":
         # A factory string, so that every worker process builds its own app from the environment.
         uvicorn.run(
             "services.routing.app:create_app",
@@ -31,7 +43,11 @@ def main(argv: list[str] | None = None) -> None:
             port=settings.port,
             workers=settings.workers,
         )
+    else:
+        print(USAGE, file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

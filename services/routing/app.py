@@ -1,9 +1,8 @@
-"""Composition root: one app per process; engine, relay and consumer start in the lifespan."""
+"""Composition root of routing's API process (the relay and the consumer run in worker.py)."""
 
 from fastapi import FastAPI
 
 from services.routing import api
-from services.routing.consumer import subscriptions
 from services.routing.domain import RoutingError
 from services.routing.orm import metadata
 from services.routing.settings import Settings
@@ -23,11 +22,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Guantong routing",
         version="0.1.0",
         summary="Body registry, jurisdiction rules, routing decisions and the review queue",
-        lifespan=lifespan_for(runtime, subscriptions),
+        lifespan=lifespan_for(runtime),
     )
     app.state.settings = resolved
     install_problem_handlers(app)
     install_domain_errors(app, RoutingError, api.PROBLEMS, with_detail=True)
-    app.include_router(health_router())
+    app.include_router(health_router(consumes=True))
     app.include_router(api.router)
     return app

@@ -12,15 +12,19 @@ from services.routing.repository import QueuePosition, Repository
 from services.routing.unit_of_work import SOURCE, RoutingUnitOfWork
 from shared.clock import utcnow
 from shared.codes import BodyKind, ClueStatus, Level
+from shared.consumer import EventRefused
 from shared.events import Event
 from shared.events.contracts import ClueReceived, ClueRouted, ClueStatusChanged
 from shared.outbox import stage
+
+# The first decision about a clue; re-routes and handoffs will count on from here.
+FIRST_STAGE = 1
 
 
 async def route_received_clue(session: AsyncSession, event: Event) -> None:
     """Runs inside the consumer's transaction, after the inbox has claimed the event id."""
     if not isinstance(event, ClueReceived):
-        raise TypeError(f"expected ClueReceived, got {type(event).__name__}")
+        raise EventRefused(f"expected ClueReceived, got {type(event).__name__}")
     repo = Repository(session)
     seats = domain.seats_to_look_up(event.region, event.subjects)
     decision = domain.decide(event.region, event.subjects, await repo.commissions_at(seats))
@@ -58,6 +62,8 @@ def _announce(record: RoutingDecision, decision: Decision, clue: ClueReceived) -
             status=ClueStatus.PENDING_REVIEW,
             occurred_at=record.decided_at,
             note=record.reason,
+            stage=FIRST_STAGE,
+            sequence=1,
         )
         return [pending]
     routed = ClueRouted(
@@ -75,6 +81,7 @@ def _announce(record: RoutingDecision, decision: Decision, clue: ClueReceived) -
         summary=clue.summary,
         region=clue.region,
         subjects=clue.subjects,
+        stage=FIRST_STAGE,
     )
     status = ClueStatusChanged(
         clue_id=record.clue_id,
@@ -82,6 +89,8 @@ def _announce(record: RoutingDecision, decision: Decision, clue: ClueReceived) -
         occurred_at=record.decided_at,
         body_id=decision.lead.id,
         body_name=decision.lead.name,
+        stage=FIRST_STAGE,
+        sequence=1,
     )
     return [routed, status]
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 
 from shared.db import UTCDateTime
+from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
 
@@ -62,3 +63,4 @@ routing_decisions = Table(
 
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
+heartbeats = worker_heartbeats_table(metadata)

@@ -12,8 +12,10 @@ from shared.events.topics import ALL, dead_letter
 
 _HEADERS = {
     "type": "object",
-    "description": "CloudEvents 1.0 Kafka binding, binary mode",
-    "required": ["ce_id", "ce_source", "ce_specversion", "ce_type"],
+    "description": "CloudEvents 1.0 Kafka binding, binary mode; gt_kid and gt_sig: the "
+    "producing service's key id and Ed25519 signature (base64) over the length-prefixed ce_id, "
+    "ce_type, ce_source, ce_subject, ce_time and the value",
+    "required": ["ce_id", "ce_source", "ce_specversion", "ce_type", "gt_kid", "gt_sig"],
     "properties": {
         name: {"type": "string"}
         for name in (
@@ -25,6 +27,8 @@ _HEADERS = {
             "ce_subject",
             "ce_dataschema",
             "content-type",
+            "gt_kid",
+            "gt_sig",
         )
     },
 }
@@ -54,7 +58,8 @@ def document() -> dict[str, Any]:
         channels[dead_letter(topic)] = {
             "address": dead_letter(topic),
             "description": f"records of {topic} that failed after bounded retries; "
-            "original headers plus dlq_error, dlq_consumer, dlq_source_partition/offset",
+            "original headers plus dlq_reason, dlq_consumer, dlq_source_topic, "
+            "dlq_source_partition, dlq_source_offset, dlq_attempts, dlq_failed_at",
         }
     return {
         "asyncapi": "3.0.0",

@@ -23,4 +23,12 @@ def decode(envelope: Envelope) -> Event:
     try:
         return model.model_validate_json(envelope.data)
     except ValidationError as exc:
-        raise EnvelopeError(f"{envelope.type} payload invalid: {exc.error_count()} errors") from exc
+        raise EnvelopeError(f"{envelope.type} payload invalid: {where(exc)}") from exc
+
+
+def where(exc: ValidationError) -> str:
+    """Which fields failed and how, never their values (they may be a subject's data)."""
+    found = sorted(
+        {f"{'.'.join(str(p) for p in e['loc']) or '$'} ({e['type']})" for e in exc.errors()}
+    )
+    return ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")

@@ -26,3 +26,21 @@ def dead_letter(topic: str) -> str:
 
 
 ALL_WITH_DEAD_LETTERS = ALL + tuple(dead_letter(t) for t in ALL)
+
+# Who may publish on each topic: a consumer accepts a record only when it is signed by a key of
+# one of these services (DESIGN.md, Security).
+OWNERS: dict[str, frozenset[str]] = {
+    CLUE_RECEIVED: frozenset({"intake"}),
+    CLUE_ROUTED: frozenset({"routing"}),
+    CLUE_STATUS: frozenset({"routing", "casework"}),
+    ASSIGNMENT_ACCEPTED: frozenset({"casework"}),
+    ASSIGNMENT_RETURNED: frozenset({"casework"}),
+    CASE_DISPOSED: frozenset({"casework"}),
+    CASE_HANDOFF_REQUESTED: frozenset({"casework"}),
+    CASE_CONCLUDED: frozenset({"casework"}),
+}
+
+
+def source_of(service: str) -> str:
+    """The CloudEvents `source` of everything a service publishes."""
+    return f"/guantong/{service}"

@@ -10,15 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
+from services.intake.app import create_app
 from services.intake.consumer import on_clue_status
 from services.intake.sealing import Sealer
 from services.intake.webhooks.worker import WebhookWorker, WorkerConfig
+from services.intake.worker import build_worker
 from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.db import make_engine, make_session_factory
 from shared.events.contracts import ClueStatusChanged
 from shared.webhook_verify import verify
-from tests.intake.builders import SEAL_KEYS, auth, intake_app, new_agency, referral
+from tests.intake.builders import SEAL_KEYS, auth, intake_app, intake_settings, new_agency, referral
 from tests.intake.receiver import Receiver, eventually
 from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
@@ -87,7 +89,7 @@ class TestSignedDelivery:
     ) -> None:
         _, key = await new_agency(url)
         reporter = {"anonymous": False, "name": CANARY}
-        async with Receiver() as receiver, serve(intake_app(url, **FAST)) as client:
+        async with Receiver() as receiver, _api_and_worker(url) as client:
             hook = await _register(client, key, receiver.url)
             clue_id = await _referral(client, key, reporter=reporter)
             await _status(url, clue_id)
@@ -107,7 +109,7 @@ class TestSignedDelivery:
         self, url: str
     ) -> None:
         _, key = await new_agency(url)
-        async with Receiver() as receiver, serve(intake_app(url, **FAST)) as client:
+        async with Receiver() as receiver, _api_and_worker(url) as client:
             hook = await _register(client, key, receiver.url)
             await _status(url, await _referral(client, key))
             await eventually(lambda: len(receiver.requests) == 1)
@@ -123,7 +125,7 @@ class TestSignedDelivery:
 
     async def test_after_rotation_deliveries_are_signed_with_the_new_secret(self, url: str) -> None:
         _, key = await new_agency(url)
-        async with Receiver() as receiver, serve(intake_app(url, **FAST)) as client:
+        async with Receiver() as receiver, _api_and_worker(url) as client:
             hook = await _register(client, key, receiver.url)
             rotated = await client.post(
                 f"/v1/webhooks/{hook['id']}/rotate-secret", headers=auth(key)
@@ -140,7 +142,7 @@ class TestSignedDelivery:
 class TestRetries:
     async def test_a_receiver_answering_500_then_200_gets_a_retry(self, url: str) -> None:
         _, key = await new_agency(url)
-        async with Receiver([500, 200]) as receiver, serve(intake_app(url, **FAST)) as client:
+        async with Receiver([500, 200]) as receiver, _api_and_worker(url) as client:
             hook = await _register(client, key, receiver.url)
             await _status(url, await _referral(client, key))
             await eventually(lambda: len(receiver.requests) == 2)
@@ -153,8 +155,8 @@ class TestRetries:
 
     async def test_a_delivery_fails_after_the_maximum_attempts(self, url: str) -> None:
         _, key = await new_agency(url)
-        app = intake_app(url, **FAST, webhook_max_attempts=3)
-        async with Receiver([503, 503, 503, 200]) as receiver, serve(app) as client:
+        app = _api_and_worker(url, webhook_max_attempts=3)
+        async with Receiver([503, 503, 503, 200]) as receiver, app as client:
             hook = await _register(client, key, receiver.url)
             await _status(url, await _referral(client, key))
             await _settled(client, key, hook["id"])
@@ -164,8 +166,8 @@ class TestRetries:
 
     async def test_a_redirect_is_not_followed_and_counts_as_a_failure(self, url: str) -> None:
         _, key = await new_agency(url)
-        app = intake_app(url, **FAST, webhook_max_attempts=1)
-        async with Receiver([302]) as receiver, serve(app) as client:
+        app = _api_and_worker(url, webhook_max_attempts=1)
+        async with Receiver([302]) as receiver, app as client:
             hook = await _register(client, key, receiver.url)
             await _status(url, await _referral(client, key))
             await _settled(client, key, hook["id"])
@@ -173,6 +175,14 @@ class TestRetries:
         assert len(receiver.requests) == 1
         assert (log["status"], log["last_status_code"]) == ("failed", 302)
         assert "redirects are not followed" in log["last_error"]
+
+
+@asynccontextmanager
+async def _api_and_worker(url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The API, and intake's worker process (here in this loop) delivering the webhooks."""
+    settings = intake_settings(url, **(FAST | overrides))
+    async with build_worker(settings).running(), serve(create_app(settings)) as client:
+        yield client
 
 
 @asynccontextmanager

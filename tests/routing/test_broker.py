@@ -9,12 +9,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.routing.api import CASE_MANAGEMENT
 from services.routing.app import create_app
 from services.routing.settings import Settings
+from services.routing.worker import build_worker
 from shared.codes import Level
-from shared.events import Envelope, decode, encode, topics
+from shared.events import Envelope, decode, topics
 from shared.events.contracts import ClueReceived, ClueRouted
 from shared.events.topics import ALL_WITH_DEAD_LETTERS
 from shared.kafka import ensure_topics
 from tests.routing.builders import a_clue, bearer, demo_id
+from tests.support.events import signed
 from tests.support.http import serve
 
 POLLS = 240  # a bound, not a deadline: enough for the consumer group's first join
@@ -23,17 +25,12 @@ POLLS = 240  # a bound, not a deadline: enough for the consumer group's first jo
 async def test_a_published_clue_is_routed_and_clue_routed_comes_back(
     seeded_url: str, kafka_bootstrap: str
 ) -> None:
-    settings = Settings(
-        database_url=seeded_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        run_relay=True,
-        run_consumers=True,
-    )
+    settings = Settings(database_url=seeded_url, kafka_bootstrap_servers=kafka_bootstrap)
     await ensure_topics(
         kafka_bootstrap, ALL_WITH_DEAD_LETTERS, partitions=settings.topic_partitions
     )
     clue = a_clue("365022", Level.COUNTY)
-    async with serve(create_app(settings)) as client:
+    async with build_worker(settings).running(), serve(create_app(settings)) as client:
         await publish(kafka_bootstrap, clue)
         decision = await wait_for_decision(client, clue.clue_id, bearer(settings, CASE_MANAGEMENT))
         routed = await read_routed(kafka_bootstrap, clue.clue_id)
@@ -44,16 +41,11 @@ async def test_a_published_clue_is_routed_and_clue_routed_comes_back(
 
 
 async def publish(bootstrap: str, clue: ClueReceived) -> None:
-    envelope = encode(clue, source="/guantong/intake")
+    topic, key, value, headers = signed(clue, producer="intake")
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        await producer.send_and_wait(
-            topics.CLUE_RECEIVED,
-            value=envelope.data,
-            key=clue.key().encode(),
-            headers=envelope.headers(),
-        )
+        await producer.send_and_wait(topic, value=value, key=key, headers=headers)
     finally:
         await producer.stop()
 

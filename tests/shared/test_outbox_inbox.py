@@ -11,12 +11,15 @@ from shared.broker import EmbeddedBroker, free_port
 from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.db import make_engine, make_session_factory
+from shared.event_keys import signer_for
 from shared.events import Envelope, decode
 from shared.events.contracts import ClueStatusChanged
 from shared.inbox import claim
 from shared.kafka import KafkaPublisher, ensure_topics
-from shared.outbox import OutboxRelay, stage
+from shared.outbox import OutboxRelay, RelayConfig, stage
 from tests.support.databases import DatabaseFactory
+
+SIGNER = signer_for("routing", None)
 
 
 def _events(n: int) -> list[ClueStatusChanged]:
@@ -60,7 +63,7 @@ class TestOutboxRelay:
             await stage(session, orm.outbox, events, source="/test")
         broker = EmbeddedBroker(port=free_port())
         publisher = KafkaPublisher(broker.bootstrap_servers, client_id="test")
-        relay = OutboxRelay(sessions, orm.outbox, publisher)
+        relay = OutboxRelay(engine, orm.outbox, publisher, SIGNER)
         try:
             try:
                 await relay.publish_pending()
@@ -96,8 +99,12 @@ class TestOutboxRelay:
         async with sessions() as session, session.begin():
             await stage(session, orm.outbox, _events(3), source="/test")
         publisher = KafkaPublisher(kafka_bootstrap, client_id="test")
-        keep = OutboxRelay(sessions, orm.outbox, publisher, retention=timedelta(days=7))
-        expire = OutboxRelay(sessions, orm.outbox, publisher, retention=timedelta(seconds=-1))
+        keep = OutboxRelay(
+            engine, orm.outbox, publisher, SIGNER, RelayConfig(retention=timedelta(days=7))
+        )
+        expire = OutboxRelay(
+            engine, orm.outbox, publisher, SIGNER, RelayConfig(retention=timedelta(seconds=-1))
+        )
         try:
             await ensure_topics(kafka_bootstrap, ["clue.status"])
             assert await keep.publish_pending() == 3

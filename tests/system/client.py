@@ -19,11 +19,11 @@ MAX_RETRIES = 100
 
 
 class Agency:
-    def __init__(self, system: System, api_key: str) -> None:
+    def __init__(self, system: System, api_key: str, *, timeout: float = 30.0) -> None:
         self._client = httpx.AsyncClient(
             base_url=system.url("intake"),
             headers={"Authorization": f"Bearer {api_key}"},
-            timeout=30.0,
+            timeout=timeout,
             trust_env=False,
         )
 
@@ -95,6 +95,14 @@ async def poll(fetch: Callable[[], Awaitable[T]], done: Callable[[T], bool], wha
             return last
         await asyncio.sleep(0.1)
     raise AssertionError(f"gave up waiting for {what}; last seen: {last}")
+
+
+async def readiness(system: System, name: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
+        answer = await client.get(f"{system.url(name)}/readyz")
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def credentials(system: System) -> Credentials:

@@ -1,4 +1,4 @@
-"""Routing killed with SIGKILL in the middle of a stream of referrals loses and doubles nothing."""
+"""Routing (API and worker) killed with SIGKILL mid-stream loses and doubles nothing."""
 
 import asyncio
 import signal
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from deploy.demo import CITY_COMMISSION
-from deploy.system import System
+from deploy.system import System, processes_of
 from tests.system.client import Agency, Caseworker, credentials, poll
 
 pytestmark = pytest.mark.system
@@ -35,7 +35,8 @@ class TestRoutingKilledMidStream:
                 lambda r: r["status"] != "received",
                 "routing to pick up the stream",
             )
-            await asyncio.to_thread(system.kill, "routing", signal.SIGKILL)
+            for name in processes_of("routing"):
+                await asyncio.to_thread(system.kill, name, signal.SIGKILL)
             posted_at_kill = len(accepted)
             await poll(
                 _count(accepted),
@@ -43,7 +44,8 @@ class TestRoutingKilledMidStream:
                 "posts while routing is down",
             )
             # The stream goes on while routing comes back.
-            await asyncio.to_thread(system.restart, "routing")
+            for name in processes_of("routing"):
+                await asyncio.to_thread(system.start_service, name)
             await stream
 
             ours = {referral["id"] for _, referral in accepted}

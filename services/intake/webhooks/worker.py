@@ -1,6 +1,6 @@
 """The delivery worker: sends pending deliveries, signed, and retries them with backoff.
 
-Several processes (uvicorn workers, replicas) can run it at once: claims take rows with
+Several worker processes (replicas) can run it at once: claims take rows with
 FOR UPDATE SKIP LOCKED and lease them, and the HTTP call happens outside any transaction,
 so a slow receiver never holds a database lock. Delivery is at least once (a worker can stop
 after the receiver answered and before the result is written): receivers deduplicate on
@@ -28,7 +28,6 @@ from services.intake.webhooks.repository import DeliveryQueue
 from services.intake.webhooks.transport import Sent, WebhookClient
 from shared.auth import sign
 from shared.clock import utcnow
-from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +171,3 @@ def _why(code: int | None) -> str:
     if code is not None and 300 <= code < 400:
         return f"HTTP {code}: redirects are not followed"
     return f"HTTP {code}"
-
-
-def start_worker(runtime: Runtime, sealer: Sealer, settings: Settings) -> None:
-    """Runs the worker beside the relay; Runtime.stop cancels it with the other tasks."""
-    if settings.run_webhooks:
-        worker = WebhookWorker(runtime.sessions, sealer, WorkerConfig.from_settings(settings))
-        runtime.tasks.append(asyncio.create_task(worker.run(), name="intake-webhooks"))

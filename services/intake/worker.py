@@ -1,0 +1,31 @@
+"""Composition root of intake's worker process: relay, the clue.status consumer, webhook
+delivery (safe in several workers: rows are leased) and key pruning (under a lease)."""
+
+from services.intake import orm
+from services.intake.app import NAME
+from services.intake.consumer import SUBSCRIPTIONS
+from services.intake.key_pruner import prune_forever
+from services.intake.sealing import Sealer
+from services.intake.settings import Settings
+from services.intake.webhooks.worker import WebhookWorker, WorkerConfig
+from shared.runtime import Runtime
+from shared.worker import Job, Worker
+
+
+def build_worker(settings: Settings | None = None) -> Worker:
+    resolved = settings or Settings()
+    sealer = Sealer.from_config(resolved.seal_keys, resolved.seal_key_file)
+
+    def jobs(runtime: Runtime) -> list[Job]:
+        found = []
+        if resolved.run_webhooks:
+            config = WorkerConfig.from_settings(resolved)
+            # A new delivery worker per start: a stopped one has closed its HTTP client.
+            found.append(
+                Job("webhooks", lambda: WebhookWorker(runtime.sessions, sealer, config).run())
+            )
+        if resolved.idempotency_prune_seconds > 0:
+            found.append(Job("key-pruner", lambda: prune_forever(runtime, resolved), once=True))
+        return found
+
+    return Worker(NAME, resolved, orm.metadata, subscriptions=lambda _: SUBSCRIPTIONS, jobs=jobs)
