@@ -1,7 +1,7 @@
 """casework: outbox rows that fail are counted, backed off and set aside; worker heartbeats
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 from collections.abc import Sequence
