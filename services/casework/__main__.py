@@ -6,7 +6,9 @@ import uvicorn
 
 from services.casework.app import SERVICE
 from services.casework.settings import Settings
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 
 
 def main(argv: list[str]) -> int:
@@ -24,9 +26,11 @@ def main(argv: list[str]) -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        http=PROTOCOL,
     )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    with exit_on_missing_secret():
+        sys.exit(main(sys.argv[1:]))

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from shared.db import UTCDateTime
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 
 metadata = MetaData()
 
@@ -49,3 +50,4 @@ assignments = Table(
 
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

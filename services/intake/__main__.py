@@ -5,7 +5,9 @@ import sys
 import uvicorn
 
 from services.intake.settings import Settings
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 
 
 def main(argv: list[str]) -> None:
@@ -24,6 +26,7 @@ def main(argv: list[str]) -> None:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=PROTOCOL,
             log_level="info",
             access_log=False,
         )
@@ -32,4 +35,5 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    with exit_on_missing_secret():
+        main(sys.argv[1:])

@@ -1,6 +1,5 @@
 """Intake's HTTP routes: parse, call the handler, shape the response."""
 
-import hashlib
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
@@ -14,6 +13,7 @@ from services.intake.app_state import runtime_of, settings_of
 from services.intake.attachments import AttachmentStore, Upload
 from services.intake.auth import CurrentAgency
 from services.intake.commands import SubmitReferral
+from services.intake.identifiers import request_fingerprint
 from services.intake.repository import ReferralFilter
 from services.intake.schemas import (
     AttachmentContentOut,
@@ -62,13 +62,15 @@ async def create_referral(
         agency=agency,
         referral=body,
         idempotency_key=key,
-        request_hash=hashlib.sha256(body.model_dump_json().encode()).hexdigest(),
+        request_hash=request_fingerprint(
+            settings.request_hash_key.get_secret_value(), body.model_dump_json()
+        ),
     )
     view, replayed = await handlers.submit_referral(
         IntakeUnitOfWork(runtime_of(request)),
         command,
         sealer=request.app.state.sealer,
-        pepper=settings.id_hash_pepper,
+        pepper=settings.id_hash_pepper.get_secret_value(),
         window=timedelta(hours=settings.idempotency_window_hours),
     )
     headers = {"Location": f"/v1/referrals/{view.id}"}

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from shared.db import BigId, UTCDateTime
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 
 metadata = MetaData()
 
@@ -117,12 +118,12 @@ audit_log = Table(
     Index("ix_audit_log_target", "target"),
 )
 
-# Signatures seen within the replay window, so each signed request is accepted once.
-request_signatures = Table(
-    "request_signatures",
+# Nonces of signed requests, kept past the acceptance window, so each is accepted once.
+request_nonces = Table(
+    "request_nonces",
     metadata,
     Column("agency_id", Uuid, ForeignKey("agencies.id"), primary_key=True),
-    Column("signature", String(64), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
     Column("expires_at", UTCDateTime(), nullable=False),
 )
 
@@ -176,3 +177,4 @@ attachment_contents = Table(
 
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

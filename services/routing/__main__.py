@@ -8,7 +8,9 @@ import uvicorn
 from services.routing.app import SERVICE
 from services.routing.demo import seed_demo
 from services.routing.settings import Settings
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,8 +32,10 @@ def main(argv: list[str] | None = None) -> None:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=PROTOCOL,
         )
 
 
 if __name__ == "__main__":
-    main()
+    with exit_on_missing_secret():
+        main()

@@ -4,22 +4,21 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.routing import handlers
 from services.routing.domain import RoutingError, UnknownBody, UnknownDecision
 from services.routing.repository import QueuePosition
 from services.routing.schemas import BodyList, BodyOut, DecisionOut, ReviewQueuePage
 from services.routing.unit_of_work import RoutingUnitOfWork
-from shared.auth import InvalidToken, Principal, verify_token
+from shared.auth import Principal
+from shared.bearer import bearer_principal
 from shared.codes import BodyKind, Level
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-from shared.problems import Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from shared.problems import NotFound, Problem, Unprocessable
 
 CASE_MANAGEMENT = "case_management"
 
 router = APIRouter(prefix="/v1", tags=["routing"])
-bearer = HTTPBearer(auto_error=False, description="A caseworker's or staff member's JWT")
 
 
 def unit_of_work(request: Request) -> RoutingUnitOfWork:
@@ -27,28 +26,10 @@ def unit_of_work(request: Request) -> RoutingUnitOfWork:
     return RoutingUnitOfWork(runtime.sessions, runtime.outbox, on_commit=runtime.relay.wake)
 
 
-def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized()
-    try:
-        return verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
-    except InvalidToken:
-        raise Unauthorized("invalid or expired token") from None
-
-
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-
-
-def case_manager(principal: CurrentPrincipal) -> Principal:
-    if not principal.has(CASE_MANAGEMENT):
-        raise Forbidden(f"this needs the {CASE_MANAGEMENT} role")
-    return principal
-
-
-CaseManager = Annotated[Principal, Depends(case_manager)]
+CurrentPrincipal = Annotated[Principal, Depends(bearer_principal())]
+CaseManager = Annotated[
+    Principal, Depends(bearer_principal(roles=[CASE_MANAGEMENT], needs_body=True))
+]
 UnitOfWorkDep = Annotated[RoutingUnitOfWork, Depends(unit_of_work)]
 Region = Annotated[str | None, Query(pattern=r"^\d{6}$", description="6-digit division code")]
 PageSize = Annotated[int, Query(ge=1, le=200)]

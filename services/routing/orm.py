@@ -16,6 +16,7 @@ from sqlalchemy import (
 from shared.db import UTCDateTime
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 
 metadata = MetaData()
 
@@ -62,3 +63,4 @@ routing_decisions = Table(
 
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

@@ -14,10 +14,10 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from services.intake.app import create_app
 from services.intake.settings import Settings
-from shared.auth import issue_token
 from tests.intake.builders import auth, intake_app, new_agency
 from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
+from tests.support.tokens import bearer
 
 # Attachment types schemathesis has no encoder for travel as the raw bytes they are.
 schemathesis.serializer.alias(
@@ -61,9 +61,7 @@ schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 def test_no_request_makes_a_server_error(case: Any, intake_asgi: Any, agency_key: str) -> None:
     headers = auth(agency_key)
     if case.path.endswith(":unseal"):
-        secret = intake_asgi.state.settings.jwt_secret
-        token = issue_token(secret, user_id="fuzz", body_id=None, roles=["reporter_unsealer"])
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = bearer("intake", intake_asgi.state.settings, roles=["reporter_unsealer"])
     case.call_and_validate(app=intake_asgi, headers=headers, checks=[not_a_server_error])
 
 

@@ -11,10 +11,10 @@ from services.routing.api import CASE_MANAGEMENT
 from services.routing.app import create_app
 from services.routing.demo import DEMO_BODIES
 from services.routing.settings import Settings
-from shared.auth import issue_token
 from shared.codes import Level
 from tests.routing.builders import a_clue, bearer, deliver, demo_id
 from tests.support.http import serve
+from tests.support.tokens import token
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -29,11 +29,8 @@ class TestAuthentication:
         assert response.json()["status"] == 401
 
     async def test_a_token_signed_with_another_secret_is_401(self, api_settings: Settings) -> None:
-        forged = issue_token(
-            "another-secret-of-the-same-length-0123456789",
-            user_id="x",
-            body_id=None,
-            roles=[CASE_MANAGEMENT],
+        forged = token(
+            "routing", "another-secret-of-the-same-length-0123456789", roles=[CASE_MANAGEMENT]
         )
         async with serve(create_app(api_settings)) as client:
             response = await client.get(

@@ -34,7 +34,7 @@ class WebhookOut(BaseModel):
 
 class WebhookWithSecret(WebhookOut):
     secret: str = Field(
-        description="Shown only in this response; sign-checks X-Guantong-Signature on deliveries"
+        description="Shown only in this response; verifies webhook-signature (Standard Webhooks)"
     )
 
 
@@ -43,7 +43,7 @@ class WebhookList(BaseModel):
 
 
 class DeliveryOut(BaseModel):
-    id: UUID = Field(description="Sent as X-Guantong-Delivery; the same on every retry")
+    id: UUID = Field(description="Sent as webhook-id; the same on every retry")
     referral_id: UUID
     status: Literal["pending", "delivered", "failed"]
     attempts: int
