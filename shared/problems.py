@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Conflict",
             slug="conflict",
             detail="the request conflicts with the current state; nothing was changed",
+            instance=request.url.path,
+        )
+
+    # Input the database cannot store (a NUL, an out-of-range value) is the client's to fix:
+    # answering 503 "retry later" would have it retry the same request for ever.
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        log.warning("database refused a value: %s", type(exc.orig).__name__)
+        return problem_response(
+            422,
+            "Unprocessable request",
+            slug="unprocessable",
+            detail="a value cannot be stored as given; nothing was changed",
             instance=request.url.path,
         )
 

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import AwareDatetime
 
 from services.intake import attachments, handlers, unsealing
 from services.intake.app_state import runtime_of, settings_of
@@ -28,6 +27,7 @@ from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.codes import ClueStatus
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
 from shared.problems import NotFound, ValidationFailed
+from shared.timestamps import Instant
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
@@ -97,8 +97,8 @@ async def list_referrals(
     agency: CurrentAgency,
     request: Request,
     status: Annotated[list[ClueStatus] | None, Query(description="any of these statuses")] = None,
-    received_after: Annotated[AwareDatetime | None, Query(description="inclusive")] = None,
-    received_before: Annotated[AwareDatetime | None, Query(description="exclusive")] = None,
+    received_after: Annotated[Instant | None, Query(description="inclusive, RFC 3339")] = None,
+    received_before: Annotated[Instant | None, Query(description="exclusive, RFC 3339")] = None,
     cursor: Annotated[str | None, Query(max_length=200, description="from next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralPage:
@@ -198,8 +198,11 @@ async def get_attachment_content(
     return FileResponse(
         path,
         media_type=media_type,
-        filename=name,
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": attachments.content_disposition(name),
+        },
     )
 
 

@@ -6,6 +6,8 @@ import secrets
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
+from shared.text import without_controls
+
 # China Standard Time: UTC+8 all year (no daylight saving since 1991), so no tz database needed.
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -39,6 +41,13 @@ def request_fingerprint(key: str, canonical_body: str) -> str:
     """Idempotency's "same request?" test: keyed, so a stolen database cannot confirm guesses
     of what a referral (its sealed reporter included) said."""
     return hmac.new(key.encode(), canonical_body.encode(), hashlib.sha256).hexdigest()
+
+
+def safe_file_name(value: str) -> str:
+    """The last path component, visible characters only: never `../`, never a name whose bidi
+    override makes `exe` read as `doc`."""
+    name = without_controls(value).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "" if name in (".", "..") else name
 
 
 def normalize_name(value: str) -> str:

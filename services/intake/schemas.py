@@ -14,15 +14,14 @@ from pydantic import (
     model_validator,
 )
 
-from services.intake.identifiers import id_number_valid, normalize_name
+from services.intake.identifiers import id_number_valid, normalize_name, safe_file_name
 from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
+from shared.text import Line, LongText, Text
 
 # First two digits of GB/T 2260 codes: provinces, autonomous regions, municipalities, SARs.
 _PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62"
 PROVINCE_PREFIXES = frozenset(f"{_PROVINCES} 63 64 65 71 81 82".split())
 EXAMPLE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Strict(BaseModel):
@@ -31,9 +30,9 @@ class Strict(BaseModel):
 
 class SubjectIn(Strict):
     name: Annotated[Text, StringConstraints(max_length=50)]
-    id_number: str | None = Field(None, description="GB 11643 resident ID; stored hashed")
+    id_number: Line | None = Field(None, description="GB 11643 resident ID; stored hashed")
     unit: Annotated[Text, StringConstraints(max_length=200)]
-    position: Annotated[str, StringConstraints(max_length=100)] | None = None
+    position: Annotated[Line, StringConstraints(max_length=100)] | None = None
     rank: Rank
     managing_level: Level
     party_member: bool
@@ -64,18 +63,28 @@ class Period(Strict):
 
 
 class AttachmentIn(Strict):
-    name: Annotated[Text, StringConstraints(max_length=200)]
+    name: Annotated[str, StringConstraints(max_length=200)] = Field(
+        description="a file name: folders, control and bidi characters are dropped"
+    )
     media_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=100)]
     size: int = Field(ge=0, le=100 * 1024 * 1024)
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        name = safe_file_name(value)
+        if not name:
+            raise ValueError("is not a file name")
+        return name
+
 
 class ReporterIn(Strict):
     anonymous: bool
-    name: Annotated[str, StringConstraints(max_length=50)] | None = None
-    id_number: str | None = None
+    name: Annotated[Line, StringConstraints(max_length=50)] | None = None
+    id_number: Line | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
-    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+    address: Annotated[Line, StringConstraints(max_length=200)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -131,8 +140,8 @@ class ReferralIn(Strict):
     category: Category
     topics: list[Topic] = Field(default_factory=list, max_length=10)
     channel: Channel
-    summary: Annotated[Text, StringConstraints(max_length=500)]
-    facts: Annotated[Text, StringConstraints(max_length=20000)]
+    summary: Annotated[LongText, StringConstraints(max_length=500)]
+    facts: Annotated[LongText, StringConstraints(max_length=20000)]
     amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     period: Period | None = None
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
@@ -173,7 +182,7 @@ class TimelineEntry(BaseModel):
     status_display: str = Field(description="the status in the domain's own words (Chinese)")
     occurred_at: datetime
     body: BodyOut | None = None
-    note: str | None = None
+    note: str = Field(description="intake's explanation of the status (Chinese)")
 
 
 class AttachmentOut(BaseModel):
@@ -232,7 +241,7 @@ class UnsealIn(Strict):
         },
     )
 
-    reason: Annotated[Text, StringConstraints(min_length=10, max_length=500)] = Field(
+    reason: Annotated[LongText, StringConstraints(min_length=10, max_length=500)] = Field(
         description="why the reporter must be known; kept in the audit log"
     )
 

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import Line
+
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(
@@ -20,8 +22,8 @@ class WebhookIn(BaseModel):
         },
     )
 
-    url: str = Field(min_length=1, max_length=2000, description="http(s), public address")
-    description: str | None = Field(None, max_length=200)
+    url: Line = Field(min_length=1, max_length=2000, description="http(s), public address")
+    description: Line | None = Field(None, max_length=200)
 
 
 class WebhookOut(BaseModel):
