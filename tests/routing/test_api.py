@@ -107,8 +107,9 @@ class TestReviewQueue:
         for clue in mine:
             await deliver(sessions, clue, event_id=str(uuid4()))
         await deliver(sessions, a_clue("365021"), event_id=str(uuid4()))  # routed: not queued
+        province = bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
         async with serve(create_app(api_settings)) as client:
-            seen = await read_whole_queue(client, bearer(api_settings, CASE_MANAGEMENT))
+            seen = await read_whole_queue(client, province)
         ids = [item["clue_id"] for item in seen]
         assert len(ids) == len(set(ids))
         mine_ids = [str(c.clue_id) for c in mine]
