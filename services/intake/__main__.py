@@ -1,4 +1,4 @@
-"""`python -m services.intake [serve|migrate|agency ...]`."""
+"""`python -m services.intake [serve|migrate|agency ...|token revoke JTI]`."""
 
 import sys
 
@@ -19,6 +19,11 @@ def main(argv: list[str]) -> None:
         from services.intake.cli import main as agency_main  # the CLI alone needs no uvicorn
 
         raise SystemExit(agency_main(argv[1:]))
+    elif command == "token":
+        from services.intake.orm import revoked_tokens
+        from shared.token_cli import main as token_main
+
+        raise SystemExit(token_main("intake", settings.database_url, revoked_tokens, argv[1:]))
     elif command == "serve":
         uvicorn.run(
             "services.intake.app:create_app",
@@ -31,7 +36,7 @@ def main(argv: list[str]) -> None:
             access_log=False,
         )
     else:
-        raise SystemExit(f"unknown command {command!r}; use serve, migrate or agency")
+        raise SystemExit(f"unknown command {command!r}; use serve, migrate, agency or token")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from services.intake.attachments import AttachmentStore, Upload
 from services.intake.auth import CurrentAgency
 from services.intake.commands import SubmitReferral
 from services.intake.identifiers import request_fingerprint
+from services.intake.refusals import AccessRefused
 from services.intake.repository import ReferralFilter
 from services.intake.schemas import (
     AttachmentContentOut,
@@ -26,7 +27,7 @@ from services.intake.settings import Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.codes import ClueStatus
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-from shared.problems import NotFound, ValidationFailed
+from shared.problems import ValidationFailed
 from shared.timestamps import Instant
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
@@ -83,7 +84,9 @@ async def create_referral(
 async def get_referral(referral_id: UUID, agency: CurrentAgency, request: Request) -> ReferralOut:
     view = await handlers.read_referral(runtime_of(request).sessions, agency.id, referral_id)
     if view is None:
-        raise NotFound("no such referral")
+        raise AccessRefused(
+            "no such referral", agency_id=agency.id, target=f"referral:{referral_id}"
+        )
     return view
 
 
@@ -175,7 +178,11 @@ async def put_attachment_content(
         runtime_of(request), _store(request), settings_of(request), upload
     )
     if stored is None:
-        raise NotFound("no such referral or attachment")
+        raise AccessRefused(
+            "no such referral or attachment",
+            agency_id=agency.id,
+            target=f"referral:{referral_id}",
+        )
     content, created = stored
     return JSONResponse(content.model_dump(mode="json"), status_code=201 if created else 200)
 
@@ -193,7 +200,11 @@ async def get_attachment_content(
         runtime_of(request), _store(request), agency.id, referral_id, index
     )
     if found is None:
-        raise NotFound("no such referral, attachment or uploaded content")
+        raise AccessRefused(
+            "no such referral, attachment or uploaded content",
+            agency_id=agency.id,
+            target=f"referral:{referral_id}",
+        )
     path, media_type, name = found
     return FileResponse(
         path,

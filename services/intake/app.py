@@ -20,6 +20,7 @@ from services.intake.domain import (
 )
 from services.intake.key_pruner import start_key_pruner
 from services.intake.ratelimit import RateLimiter
+from services.intake.refusals import install_refusal_audit
 from services.intake.sealing import Sealer
 from services.intake.settings import Settings
 from services.intake.webhooks.api import router as webhooks_router
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan_for(build_runtime, lambda _runtime: SUBSCRIPTIONS),
     )
     install_problem_handlers(app)
+    install_refusal_audit(app)
     app.add_middleware(
         UploadAwareBodyLimit,
         max_bytes=settings.max_body_bytes,
