@@ -148,6 +148,25 @@ def install_domain_errors(
         )
 
 
+def _is_data_exception(exc: Exception) -> bool:
+    # asyncpg's data exceptions reach SQLAlchemy as plain DBAPIErrors; SQLSTATE class 22 says.
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and str(sqlstate or "").startswith("22")
+
+
+def _refused_value(request: Request, exc: Exception) -> JSONResponse:
+    """Input the database cannot store (a NUL, an out-of-range value) is the client's to fix:
+    503 "retry later" would have it retry the same request for ever."""
+    log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(
+        422,
+        "Unprocessable request",
+        slug="unprocessable",
+        detail="a value cannot be stored as given; nothing was changed",
+        instance=request.url.path,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -185,18 +204,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
-    # Input the database cannot store (a NUL, an out-of-range value) is the client's to fix:
-    # answering 503 "retry later" would have it retry the same request for ever.
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
-        log.warning("database refused a value: %s", type(exc.orig).__name__)
-        return problem_response(
-            422,
-            "Unprocessable request",
-            slug="unprocessable",
-            detail="a value cannot be stored as given; nothing was changed",
-            instance=request.url.path,
-        )
+        return _refused_value(request, exc)
 
     # asyncpg reports a refused connection as a bare OSError (ConnectionRefusedError) before
     # SQLAlchemy can wrap it; a timeout while connecting arrives as TimeoutError (an OSError).
@@ -204,6 +214,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if _is_data_exception(exc):
+            return _refused_value(request, exc)
         log.error("database unavailable: %s", type(exc).__name__)
         return problem_response(
             503,

@@ -18,6 +18,7 @@ from shared.bearer import token_gate
 from shared.clock import utcnow
 from shared.problems import Forbidden, NotFound, Problem, Unauthorized, ValidationFailed
 from shared.runtime import Runtime
+from shared.text import without_controls
 
 UNSEAL_ROLE = "reporter_unsealer"
 GRANTED = "reporter.unseal"
@@ -81,7 +82,7 @@ async def _body(request: Request, attempt: Attempt) -> UnsealIn:
     except ValueError:
         raise ValidationFailed.of("body", "not a JSON document") from None
     if isinstance(data, dict) and isinstance(data.get("reason"), str):
-        attempt.reason = data["reason"][:500]
+        attempt.reason = without_controls(data["reason"])[:500]  # refused or not, it is recorded
     try:
         return UnsealIn.model_validate(data)
     except ValidationError as exc:
