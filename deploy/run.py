@@ -95,11 +95,12 @@ def _anchored(url: str) -> str:
     return url
 
 
-def private_var() -> None:
-    """var/ holds databases, logs and secrets: the folder 0700, whatever is created in it 0600."""
+def private_var(folder: Path = VAR) -> None:
+    """var/ holds databases, logs and secrets: the folder 0700, whatever is created in it 0600
+    (the umask reaches the services too, and SQLite's WAL and shared-memory files)."""
     os.umask(0o077)
-    VAR.mkdir(mode=0o700, exist_ok=True)
-    VAR.chmod(0o700)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
 
 
 def jwt_secrets() -> dict[str, str]:

@@ -101,11 +101,15 @@ def referral_bytes(**changes: Any) -> bytes:
 
 
 async def audit_rows(url: str, agency_id: str) -> list[Any]:
+    return await audit_entries(url, f"agency:{agency_id}")
+
+
+async def audit_entries(url: str, target: str) -> list[Any]:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
             a = orm.audit_log
-            query = select(a).where(a.c.target == f"agency:{agency_id}").order_by(a.c.id)
+            query = select(a).where(a.c.target == target).order_by(a.c.id)
             return list((await conn.execute(query)).all())
     finally:
         await engine.dispose()

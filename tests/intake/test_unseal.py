@@ -160,3 +160,32 @@ class TestRefused:
         assert response.status_code == malformed.status_code == 404
         [entry] = await _audit(url, f"referral:{missing}")
         assert (entry.action, entry.reason) == ("reporter.unseal_refused", REASON)
+
+
+class TestScope:
+    async def test_an_unsealer_of_other_bodies_gets_404_and_the_refusal_is_audited(
+        self, url: str
+    ) -> None:
+        _, key = await new_agency(url)
+        elsewhere = staff("reporter_unsealer", user="unsealer-9", bodies=(uuid.uuid4(),))
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, {"anonymous": False, "name": CANARY}, url)
+            refused = await _unseal(client, referral_id, elsewhere)
+            granted = await _unseal(client, referral_id, staff("reporter_unsealer"))
+        assert refused.status_code == 404 and CANARY not in refused.text
+        assert granted.status_code == 200
+        refusal, grant = await _audit(url, f"referral:{referral_id}")
+        assert (refusal.actor, refusal.action) == ("staff:unsealer-9", "reporter.unseal_refused")
+        assert refusal.detail["status"] == 404 and refusal.reason == REASON
+        assert grant.action == "reporter.unseal"
+
+    async def test_a_referral_no_body_handles_yet_unseals_for_nobody(self, url: str) -> None:
+        _, key = await new_agency(url)
+        async with serve(intake_app(url)) as client:
+            created = await client.post(
+                "/v1/referrals",
+                json=referral(reporter={"anonymous": False, "name": CANARY}),
+                headers=auth(key, str(uuid.uuid4())),
+            )
+            response = await _unseal(client, created.json()["id"], staff("reporter_unsealer"))
+        assert response.status_code == 404

@@ -128,6 +128,45 @@ class TestReviewQueue:
         assert response.status_code == 422
 
 
+class TestCaseManagementScope:
+    async def test_a_commission_reads_its_own_and_its_counties_decisions_only(
+        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        county_clue, city_clue = a_clue("365021"), a_clue("365000", Level.CITY)
+        for clue in (county_clue, city_clue):
+            await deliver(sessions, clue, event_id=str(uuid4()))
+        city = bearer(api_settings, CASE_MANAGEMENT, body="jz-cdi")
+        county = bearer(api_settings, CASE_MANAGEMENT, body="qh-cdi")
+        async with serve(create_app(api_settings)) as client:
+            answers = [
+                (await client.get(f"/v1/decisions/{clue.clue_id}", headers=who)).status_code
+                for who, clue in (
+                    (city, county_clue),
+                    (city, city_clue),
+                    (county, county_clue),
+                    (county, city_clue),
+                )
+            ]
+        assert answers == [200, 200, 200, 404]
+
+    async def test_the_queue_shows_only_clues_of_the_commissions_territory(
+        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        outside = a_clue("369921")  # no commission there: it waits for review
+        await deliver(sessions, outside, event_id=str(uuid4()))
+        async with serve(create_app(api_settings)) as client:
+            city = await read_whole_queue(client, bearer(api_settings, CASE_MANAGEMENT))
+            province = await read_whole_queue(
+                client, bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
+            )
+            direct = await client.get(
+                f"/v1/decisions/{outside.clue_id}", headers=bearer(api_settings, CASE_MANAGEMENT)
+            )
+        assert str(outside.clue_id) not in {i["clue_id"] for i in city}
+        assert str(outside.clue_id) in {i["clue_id"] for i in province}
+        assert direct.status_code == 404
+
+
 async def read_whole_queue(
     client: httpx.AsyncClient, headers: dict[str, str]
 ) -> list[dict[str, Any]]:
