@@ -93,11 +93,14 @@ class TestEveryService:
         self, service: str, databases: DatabaseFactory, backend: str
     ) -> None:
         async with client_for(service, databases, backend) as (client, settings):
+            secret = settings.hs256_secret()
+            tokens = {"valid": jwt.encode(claims(service), secret, algorithm="HS256")}
+            tokens.update(refused_variants(service, secret))
             statuses = {
                 case: (await client.get(GUARDED[service].path, headers=_bearer(token))).status_code
-                for case, token in refused_variants(service, settings.hs256_secret()).items()
+                for case, token in tokens.items()
             }
-        assert statuses == dict.fromkeys(statuses, 401)
+        assert statuses == {case: 200 if case == "valid" else 401 for case in tokens}
 
     async def test_another_services_key_mints_nothing_here(
         self, service: str, databases: DatabaseFactory, backend: str
@@ -105,11 +108,15 @@ class TestEveryService:
         other = next(s for s in SERVICES if s != service)
         async with (
             client_for(other, databases, backend) as (_, other_settings),
-            client_for(service, databases, backend) as (client, _settings),
+            client_for(service, databases, backend) as (client, own),
         ):
             forged = jwt.encode(claims(service), other_settings.hs256_secret(), algorithm="HS256")
-            response = await client.get(GUARDED[service].path, headers=_bearer(forged))
-        assert response.status_code == 401
+            genuine = jwt.encode(claims(service), own.hs256_secret(), algorithm="HS256")
+            answers = [
+                (await client.get(GUARDED[service].path, headers=_bearer(t))).status_code
+                for t in (genuine, forged)
+            ]
+        assert answers == [200, 401]
 
     async def test_a_revoked_jti_is_401(
         self, service: str, databases: DatabaseFactory, backend: str
