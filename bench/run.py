@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         system = System.on_free_ports(
             urls,
             log_dir=log_dir,
-            jwt_secret=secrets.token_urlsafe(32),
+            jwt_secrets={name: secrets.token_urlsafe(32) for name in SERVICES},
             workers={"intake": options.intake_workers},
             kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             # The per-agency limit still runs on every request; it just must not be the ceiling.

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from shared.auth import issue_token
+from shared.auth import AUDIENCES, issue_token
 
 CITY_COMMISSION = "江州市纪委监委"
 
@@ -56,7 +56,9 @@ class Credentials:
         }
 
 
-async def seed(database_urls: Mapping[str, str], jwt_secret: str) -> Credentials:
+async def seed(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, str]) -> Credentials:
+    """Demo data, and tokens minted anew each time (they live hours): caseworkers' for casework
+    under its secret, case management's for routing under routing's."""
     # Imported here: deploy is the one place that composes the services, and only at run time.
     from services.intake.demo import seed_demo as seed_agencies
     from services.intake.settings import Settings as IntakeSettings
@@ -67,25 +69,27 @@ async def seed(database_urls: Mapping[str, str], jwt_secret: str) -> Credentials
     await seed_bodies(RoutingSettings(database_url=database_urls["routing"]))
     agencies = await seed_agencies(IntakeSettings(database_url=database_urls["intake"]))
     caseworkers = [
-        _person(jwt_secret, body, ("caseworker",), f"demo-caseworker-{body.code}")
+        _person(jwt_secrets, "casework", body, ("caseworker",), f"demo-caseworker-{body.code}")
         for body in DEMO_BODIES
     ]
     city = next(b for b in DEMO_BODIES if str(b.name) == CITY_COMMISSION)
     return Credentials(
         agencies=[Agency(str(a.id), a.name, a.code, a.api_key) for a in agencies],
         caseworkers=caseworkers,
-        case_management=_person(jwt_secret, city, ("case_management",), "demo-case-management"),
+        case_management=_person(
+            jwt_secrets, "routing", city, ("case_management",), "demo-case-management"
+        ),
     )
 
 
-def seed_blocking(database_urls: Mapping[str, str], jwt_secret: str) -> Credentials:
+def seed_blocking(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, str]) -> Credentials:
     """Runs `seed` on a thread of its own, so callers inside an event loop can use it too."""
     result: list[Credentials] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            result.append(asyncio.run(seed(database_urls, jwt_secret)))
+            result.append(asyncio.run(seed(database_urls, jwt_secrets)))
         except BaseException as exc:
             errors.append(exc)
 
@@ -97,7 +101,9 @@ def seed_blocking(database_urls: Mapping[str, str], jwt_secret: str) -> Credenti
     return result[0]
 
 
-def _person(secret: str, body: Any, roles: tuple[str, ...], user_id: str) -> Person:
+def _person(
+    secrets: Mapping[str, str], service: str, body: Any, roles: tuple[str, ...], user_id: str
+) -> Person:
     role_name = "案管人员" if "case_management" in roles else "办案人员"
     name = f"{body.name}{role_name}"
     body_id: UUID = body.id
@@ -111,7 +117,14 @@ def _person(secret: str, body: Any, roles: tuple[str, ...], user_id: str) -> Per
         body_kind=str(body.kind),
         body_level=str(body.level),
         body_region=str(body.region),
-        token=issue_token(secret, user_id=user_id, body_id=body_id, roles=list(roles), name=name),
+        token=issue_token(
+            secrets[service],
+            audience=AUDIENCES[service],
+            user_id=user_id,
+            body_id=body_id,
+            roles=roles,
+            name=name,
+        ),
     )
 
 

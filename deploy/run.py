@@ -1,8 +1,9 @@
 """`make run`: the broker, the three services and demo data on this machine, until Ctrl-C.
 
 Configuration comes from the same environment the services read (INTAKE_PORT,
-ROUTING_DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, GUANTONG_JWT_SECRET, ...); without
-KAFKA_BOOTSTRAP_SERVERS an embedded broker is started and stopped with the rest.
+ROUTING_DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, CASEWORK_JWT_SECRET, ...); without
+KAFKA_BOOTSTRAP_SERVERS an embedded broker is started and stopped with the rest. Secrets not
+set are generated once per installation under var/secrets (GUANTONG_ENV=local only).
 """
 
 import contextlib
@@ -35,10 +36,12 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    private_var()
+    services = configured_services()
     system = System(
-        services=configured_services(),
+        services=services,
         log_dir=VAR,
-        jwt_secret=jwt_secret(),
+        jwt_secrets=jwt_secrets(),
         kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
         echo=True,
     )
@@ -92,11 +95,25 @@ def _anchored(url: str) -> str:
     return url
 
 
-def jwt_secret() -> str:
-    from shared.settings import ServiceSettings
+def private_var(folder: Path = VAR) -> None:
+    """var/ holds databases, logs and secrets: the folder 0700, whatever is created in it 0600
+    (the umask reaches the services too, and SQLite's WAL and shared-memory files)."""
+    os.umask(0o077)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
 
-    default = ServiceSettings.model_fields["jwt_secret"].default
-    return os.environ.get("GUANTONG_JWT_SECRET") or str(default)
+
+def jwt_secrets() -> dict[str, str]:
+    """Each service's token secret as the service itself resolves it, to mint the demo tokens."""
+    from services.casework.settings import Settings as CaseworkSettings
+    from services.intake.settings import Settings as IntakeSettings
+    from services.routing.settings import Settings as RoutingSettings
+
+    classes = (IntakeSettings, RoutingSettings, CaseworkSettings)
+    return {
+        name: settings_class().hs256_secret()
+        for name, settings_class in zip(SERVICES, classes, strict=True)
+    }
 
 
 def write_credentials(system: System, credentials: Credentials) -> None:

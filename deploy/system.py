@@ -75,7 +75,8 @@ class ServiceFailed(RuntimeError):
 class System:
     services: Mapping[str, ServiceConfig]
     log_dir: Path
-    jwt_secret: str
+    # Each service's own token secret (service name -> secret), passed as <SVC>_JWT_SECRET.
+    jwt_secrets: Mapping[str, str]
     kafka_bootstrap_servers: str | None = None
     echo: bool = False
     ready_timeout: float = 90.0
@@ -91,7 +92,7 @@ class System:
         database_urls: Mapping[str, str],
         *,
         log_dir: Path,
-        jwt_secret: str,
+        jwt_secrets: Mapping[str, str],
         workers: Mapping[str, int] | None = None,
         kafka_bootstrap_servers: str | None = None,
         extra_env: Mapping[str, str] | None = None,
@@ -104,7 +105,7 @@ class System:
         return cls(
             services=services,
             log_dir=log_dir,
-            jwt_secret=jwt_secret,
+            jwt_secrets=jwt_secrets,
             kafka_bootstrap_servers=kafka_bootstrap_servers,
             extra_env=extra_env or {},
         )
@@ -137,7 +138,7 @@ class System:
             self.start_broker()
             self.migrate()
             self.credentials = seed_blocking(
-                {n: c.database_url for n, c in self.services.items()}, self.jwt_secret
+                {n: c.database_url for n, c in self.services.items()}, self.jwt_secrets
             )
             for name in self.processes:
                 self.start_service(name, wait=False)
@@ -270,7 +271,7 @@ class System:
     def _env(self, config: ServiceConfig) -> dict[str, str]:
         env = {**os.environ, **self.extra_env, **config.env()}
         env["KAFKA_BOOTSTRAP_SERVERS"] = self.bootstrap_servers
-        env["GUANTONG_JWT_SECRET"] = self.jwt_secret
+        env[f"{config.name.upper()}_JWT_SECRET"] = self.jwt_secrets[config.name]
         env["GUANTONG_SECRETS_DIR"] = str(self.secrets_dir)
         env["PYTHONUNBUFFERED"] = "1"
         return env

@@ -1,6 +1,7 @@
 """Alembic, one environment and version table per service, driven from code and from env.py."""
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,19 @@ def alembic_config(service: str, url: str) -> Config:
 def upgrade(service: str, url: str, revision: str = "head") -> None:
     """Blocking; call from a thread when an event loop is already running."""
     if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(Path(url.split("///", 1)[1]))
     command.upgrade(alembic_config(service, url), revision)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The database file readable by its owner only, before SQLite first opens it: SQLite
+    gives its WAL and shared-memory files the mode of the database file."""
+    if str(path) in ("", ":memory:"):
+        return
+    # A missing folder is made private; an existing one (a temp dir, say) is not ours to change.
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    path.chmod(0o600)
 
 
 def downgrade(service: str, url: str, revision: str = "base") -> None:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,25 @@ def install_domain_errors(
         )
 
 
+def _is_data_exception(exc: Exception) -> bool:
+    # asyncpg's data exceptions reach SQLAlchemy as plain DBAPIErrors; SQLSTATE class 22 says.
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and str(sqlstate or "").startswith("22")
+
+
+def _refused_value(request: Request, exc: Exception) -> JSONResponse:
+    """Input the database cannot store (a NUL, an out-of-range value) is the client's to fix:
+    503 "retry later" would have it retry the same request for ever."""
+    log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(
+        422,
+        "Unprocessable request",
+        slug="unprocessable",
+        detail="a value cannot be stored as given; nothing was changed",
+        instance=request.url.path,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -185,12 +204,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        return _refused_value(request, exc)
+
     # asyncpg reports a refused connection as a bare OSError (ConnectionRefusedError) before
     # SQLAlchemy can wrap it; a timeout while connecting arrives as TimeoutError (an OSError).
     @app.exception_handler(OSError)
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if _is_data_exception(exc):
+            return _refused_value(request, exc)
         log.error("database unavailable: %s", type(exc).__name__)
         return problem_response(
             503,

@@ -6,9 +6,11 @@ two installations never share a development secret and none is written in the co
 value of GUANTONG_ENV makes a missing secret fatal at start-up.
 """
 
+import contextlib
 import os
 import secrets
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -87,3 +89,13 @@ def private_dir(path: Path) -> Path:
     if path.stat().st_mode & 0o077:
         path.chmod(0o700)
     return path
+
+
+@contextlib.contextmanager
+def exit_on_missing_secret() -> Iterator[None]:
+    """For a process entry point: a missing secret is one clear line and exit code 2."""
+    try:
+        yield
+    except MissingSecret as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,9 +1,13 @@
 """Settings common to every service; each service subclasses with its own env prefix."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.secrets import random_token, resolve
 
 VAR_DIR = Path("var")
 
@@ -15,6 +19,9 @@ def sqlite_url(name: str) -> str:
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", env_file=None, populate_by_name=True)
 
+    # Secret fields a subclass adds, with how a local installation generates each one.
+    SECRETS: ClassVar[dict[str, Callable[[], str]]] = {}
+
     database_url: str
     # Shared by every service: one cluster for the whole deployment.
     kafka_bootstrap_servers: str = Field(
@@ -24,10 +31,14 @@ class ServiceSettings(BaseSettings):
         6000, validation_alias=AliasChoices("KAFKA_SESSION_TIMEOUT_MS")
     )
     topic_partitions: int = Field(3, validation_alias=AliasChoices("KAFKA_TOPIC_PARTITIONS"))
-    jwt_secret: str = Field(
-        "guantong-local-development-secret-change-me",
-        validation_alias=AliasChoices("GUANTONG_JWT_SECRET"),
-    )
+    # Staff tokens: HS256 under this service's own secret, unless a JWKS URL is configured, in
+    # which case RS256 tokens of the identity provider are verified with its published keys.
+    jwt_secret: SecretStr | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = "guantong"
+    # Per client address and process: failed authentications allowed before 429 (http_limits).
+    failed_auth_per_second: float = 2.0
+    failed_auth_burst: int = 30
     kafka_max_request_bytes: int = Field(
         1024 * 1024, validation_alias=AliasChoices("KAFKA_MAX_REQUEST_BYTES")
     )
@@ -58,3 +69,28 @@ class ServiceSettings(BaseSettings):
     # What the worker process runs (`python -m services.<svc> worker`).
     run_consumers: bool = True
     run_relay: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_secrets(cls, data: Any) -> Any:
+        """Fills every secret left unset, or refuses (outside GUANTONG_ENV=local) to start."""
+        if not isinstance(data, dict):
+            return data
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        wanted: dict[str, Callable[[], str]] = dict(cls.SECRETS)
+        if not data.get("jwt_jwks_url"):
+            wanted["jwt_secret"] = random_token
+        for name, generate in wanted.items():
+            data[name] = resolve(
+                data.get(name),
+                name=f"{prefix.lower()}{name}",
+                env_variable=f"{prefix}{name.upper()}",
+                generate=generate,
+            )
+        return data
+
+    def hs256_secret(self) -> str:
+        """The local token secret; only called when no JWKS URL is configured."""
+        if self.jwt_secret is None:
+            raise RuntimeError("tokens are verified from a JWKS URL; there is no HS256 secret")
+        return self.jwt_secret.get_secret_value()

@@ -1,7 +1,8 @@
 import os
 import tempfile
 
-# Event signing keys and other generated local secrets of this test run, not of the worktree.
-os.environ.setdefault("GUANTONG_SECRETS_DIR", tempfile.mkdtemp(prefix="guantong-test-secrets-"))
-
 pytest_plugins = ["tests.support.databases", "tests.support.broker"]
+
+# The run's generated local secrets live in a folder of its own, never in the developer's var/;
+# processes the tests start inherit it and so agree with the tests on every secret.
+os.environ.setdefault("GUANTONG_SECRETS_DIR", tempfile.mkdtemp(prefix="guantong-secrets-"))

@@ -1,4 +1,4 @@
-"""`python -m services.casework [serve|worker|migrate|dlq ...|outbox ...]`."""
+"""`python -m services.casework [serve|worker|migrate|calendar|token|dlq|outbox] ...`."""
 
 import sys
 
@@ -9,10 +9,12 @@ from services.casework.app import SERVICE
 from services.casework.settings import Settings
 from shared import dlq
 from shared.events import topics
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 from shared.worker import serve as serve_worker
 
-USAGE = "usage: python -m services.casework [serve|worker|migrate|dlq|outbox]"
+USAGE = "usage: python -m services.casework [serve|worker|migrate|calendar|token|dlq|outbox]"
 
 
 def main(argv: list[str]) -> int:
@@ -29,6 +31,14 @@ def main(argv: list[str]) -> int:
         return dlq.main(
             argv, service=SERVICE, settings=settings, topics=consumed, outbox=orm.outbox
         )
+    elif command == "calendar":
+        from services.casework.calendar_cli import main as calendar_main
+
+        return calendar_main(argv[1:])
+    elif command == "token":
+        from shared.token_cli import main as token_main
+
+        return token_main(SERVICE, settings.database_url, orm.revoked_tokens, argv[1:])
     elif command == "serve":
         # An import string, so that each of several workers builds its own app.
         uvicorn.run(
@@ -37,6 +47,7 @@ def main(argv: list[str]) -> int:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=PROTOCOL,
         )
     else:
         print(USAGE, file=sys.stderr)
@@ -45,4 +56,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    with exit_on_missing_secret():
+        sys.exit(main(sys.argv[1:]))

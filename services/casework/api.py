@@ -7,7 +7,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.casework import handlers
 from services.casework.commands import GetAssignment, ListAssignments
@@ -19,13 +18,14 @@ from services.casework.domain import (
 )
 from services.casework.schemas import AssignmentPage, AssignmentView
 from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
-from shared.auth import InvalidToken, verify_token
+from shared.auth import Principal
+from shared.bearer import bearer_principal
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-from shared.problems import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from shared.problems import Conflict, NotFound, Problem, Unprocessable
 from shared.runtime import Runtime
 
 CASEWORKER_ROLE = "caseworker"
-bearer = HTTPBearer(auto_error=False, description="A caseworker's JWT (sub, body, roles)")
+_caseworker_token = bearer_principal(roles=[CASEWORKER_ROLE], needs_body=True)
 
 
 @dataclass(frozen=True)
@@ -34,18 +34,10 @@ class Caseworker:
     body_id: UUID
 
 
-def current_caseworker(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+async def current_caseworker(
+    principal: Annotated[Principal, Depends(_caseworker_token)],
 ) -> Caseworker:
-    if credentials is None:
-        raise Unauthorized()
-    try:
-        principal = verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
-    except InvalidToken:
-        raise Unauthorized() from None
-    if not principal.has(CASEWORKER_ROLE) or principal.body_id is None:
-        raise Forbidden("a caseworker of a supervisory body is required")
+    assert principal.body_id is not None  # needs_body
     return Caseworker(user_id=principal.user_id, body_id=principal.body_id)
 
 

@@ -18,6 +18,7 @@ from shared.db import UTCDateTime
 from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 from shared.workdays.store import calendar_years_table
 
 metadata = MetaData()
@@ -53,3 +54,4 @@ outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
 calendar_years = calendar_years_table(metadata)
 heartbeats = worker_heartbeats_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

@@ -1,4 +1,4 @@
-"""`python -m services.intake [serve|worker|migrate|agency ...|dlq ...|outbox ...]`."""
+"""`python -m services.intake [serve|worker|migrate|agency ...|token ...|dlq ...|outbox ...]`."""
 
 import sys
 
@@ -8,7 +8,9 @@ from services.intake import orm
 from services.intake.consumer import SUBSCRIPTIONS
 from services.intake.settings import Settings
 from shared import dlq
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 from shared.worker import serve as serve_worker
 
 
@@ -30,6 +32,10 @@ def main(argv: list[str]) -> None:
         from services.intake.cli import main as agency_main  # the CLI alone needs no uvicorn
 
         raise SystemExit(agency_main(argv[1:]))
+    elif command == "token":
+        from shared.token_cli import main as token_main
+
+        raise SystemExit(token_main("intake", settings.database_url, orm.revoked_tokens, argv[1:]))
     elif command == "serve":
         uvicorn.run(
             "services.intake.app:create_app",
@@ -37,14 +43,16 @@ def main(argv: list[str]) -> None:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=PROTOCOL,
             log_level="info",
             access_log=False,
         )
     else:
         raise SystemExit(
-            f"unknown command {command!r}; use serve, worker, migrate, agency, dlq or outbox"
+            f"unknown command {command!r}; use serve, worker, migrate, agency, token, dlq or outbox"
         )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    with exit_on_missing_secret():
+        main(sys.argv[1:])

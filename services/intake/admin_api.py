@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake import agencies, agency_keys, signing
@@ -22,31 +21,13 @@ from services.intake.admin_schemas import (
     SigningIn,
     SigningOut,
 )
-from shared.auth import InvalidToken, Principal, verify_token
-from shared.problems import Forbidden, Unauthorized
+from shared.auth import Principal
+from shared.bearer import bearer_principal
 from shared.runtime import Runtime
 
 ADMIN_ROLE = "intake_admin"
 
-_bearer = HTTPBearer(auto_error=False, description="Staff JWT with the intake_admin role")
-
-
-def current_admin(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized("an admin bearer token is required")
-    try:
-        principal = verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
-    except InvalidToken:
-        raise Unauthorized("invalid or expired token") from None
-    if not principal.has(ADMIN_ROLE):
-        raise Forbidden(f"the {ADMIN_ROLE} role is required")
-    return principal
-
-
-CurrentAdmin = Annotated[Principal, Depends(current_admin)]
+CurrentAdmin = Annotated[Principal, Depends(bearer_principal(roles=[ADMIN_ROLE]))]
 AgencyId = Annotated[UUID, Path(description="the agency's id")]
 KeyId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", description="the public part of a key")]
 

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from services.intake.agencies import AgencyInfo, KeyInfo
 from services.intake.agency_keys import MAX_GRACE_SECONDS
 from services.intake.identifiers import uscc_valid
+from shared.text import Line
 
 # Names and labels are shown to people and stored as text: no control characters.
-PlainText = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^\x00-\x1f\x7f]*$")]
+PlainText = Annotated[Line, StringConstraints(strip_whitespace=True)]
 
 
 class AgencyIn(BaseModel):

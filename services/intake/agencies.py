@@ -64,6 +64,11 @@ class Credential:
     require_signature: bool = False
     signing_key_id: str | None = None
     signing_secret: bytes | None = None
+    # The end of a rotated key's grace period: a cached credential stops then too.
+    expires_at: datetime | None = None
+
+    def usable(self, now: datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
 
 
 def target(agency_id: UUID) -> str:
@@ -181,6 +186,7 @@ async def active_credential(session: AsyncSession, key_id: str) -> Credential | 
                 a.c.require_signature,
                 a.c.signing_key_id,
                 a.c.signing_secret,
+                k.c.revoked_at,
             )
             .join(a, a.c.id == k.c.agency_id)
             .where(
@@ -199,6 +205,7 @@ async def active_credential(session: AsyncSession, key_id: str) -> Credential | 
         row.require_signature,
         row.signing_key_id,
         row.signing_secret,
+        row.revoked_at,
     )
 
 

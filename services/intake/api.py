@@ -1,19 +1,19 @@
 """Intake's HTTP routes: parse, call the handler, shape the response."""
 
-import hashlib
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import AwareDatetime
 
 from services.intake import attachments, handlers, unsealing
 from services.intake.app_state import runtime_of, settings_of
 from services.intake.attachments import AttachmentStore, Upload
 from services.intake.auth import CurrentAgency
 from services.intake.commands import SubmitReferral
+from services.intake.identifiers import request_fingerprint
+from services.intake.refusals import AccessRefused
 from services.intake.repository import ReferralFilter
 from services.intake.schemas import (
     AttachmentContentOut,
@@ -27,7 +27,8 @@ from services.intake.settings import Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.codes import ClueStatus
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-from shared.problems import NotFound, ValidationFailed
+from shared.problems import ValidationFailed
+from shared.timestamps import Instant
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
@@ -62,13 +63,15 @@ async def create_referral(
         agency=agency,
         referral=body,
         idempotency_key=key,
-        request_hash=hashlib.sha256(body.model_dump_json().encode()).hexdigest(),
+        request_hash=request_fingerprint(
+            settings.request_hash_key.get_secret_value(), body.model_dump_json()
+        ),
     )
     view, replayed = await handlers.submit_referral(
         IntakeUnitOfWork(runtime_of(request)),
         command,
         sealer=request.app.state.sealer,
-        pepper=settings.id_hash_pepper,
+        pepper=settings.id_hash_pepper.get_secret_value(),
         window=timedelta(hours=settings.idempotency_window_hours),
     )
     headers = {"Location": f"/v1/referrals/{view.id}"}
@@ -81,7 +84,9 @@ async def create_referral(
 async def get_referral(referral_id: UUID, agency: CurrentAgency, request: Request) -> ReferralOut:
     view = await handlers.read_referral(runtime_of(request).sessions, agency.id, referral_id)
     if view is None:
-        raise NotFound("no such referral")
+        raise AccessRefused(
+            "no such referral", agency_id=agency.id, target=f"referral:{referral_id}"
+        )
     return view
 
 
@@ -95,8 +100,8 @@ async def list_referrals(
     agency: CurrentAgency,
     request: Request,
     status: Annotated[list[ClueStatus] | None, Query(description="any of these statuses")] = None,
-    received_after: Annotated[AwareDatetime | None, Query(description="inclusive")] = None,
-    received_before: Annotated[AwareDatetime | None, Query(description="exclusive")] = None,
+    received_after: Annotated[Instant | None, Query(description="inclusive, RFC 3339")] = None,
+    received_before: Annotated[Instant | None, Query(description="exclusive, RFC 3339")] = None,
     cursor: Annotated[str | None, Query(max_length=200, description="from next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ReferralPage:
@@ -173,7 +178,11 @@ async def put_attachment_content(
         runtime_of(request), _store(request), settings_of(request), upload
     )
     if stored is None:
-        raise NotFound("no such referral or attachment")
+        raise AccessRefused(
+            "no such referral or attachment",
+            agency_id=agency.id,
+            target=f"referral:{referral_id}",
+        )
     content, created = stored
     return JSONResponse(content.model_dump(mode="json"), status_code=201 if created else 200)
 
@@ -191,13 +200,20 @@ async def get_attachment_content(
         runtime_of(request), _store(request), agency.id, referral_id, index
     )
     if found is None:
-        raise NotFound("no such referral, attachment or uploaded content")
+        raise AccessRefused(
+            "no such referral, attachment or uploaded content",
+            agency_id=agency.id,
+            target=f"referral:{referral_id}",
+        )
     path, media_type, name = found
     return FileResponse(
         path,
         media_type=media_type,
-        filename=name,
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": attachments.content_disposition(name),
+        },
     )
 
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.intake import orm
+from services.intake.access_log import AccessLog
 from services.intake.admin_api import router as admin_router
 from services.intake.api import router
 from services.intake.attachments import AttachmentStore, UploadAwareBodyLimit
@@ -17,9 +18,13 @@ from services.intake.domain import (
     IntakeError,
 )
 from services.intake.ratelimit import RateLimiter
+from services.intake.refusals import install_refusal_audit
 from services.intake.sealing import Sealer
 from services.intake.settings import Settings
 from services.intake.webhooks.api import router as webhooks_router
+from shared.auth import TokenVerifier
+from shared.bearer import TokenGate
+from shared.http_limits import install_limits
 from shared.problems import Problem, install_problem_handlers, render_problem
 from shared.runtime import Runtime, health_router, lifespan_for
 
@@ -59,12 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def build_runtime(app: FastAPI) -> Runtime:
         app.state.settings = settings
-        app.state.sealer = Sealer.from_config(settings.seal_keys, settings.seal_key_file)
+        app.state.sealer = Sealer.from_spec(settings.seal_keys.get_secret_value())
         app.state.key_cache = KeyCache(ttl_seconds=settings.key_cache_ttl_seconds)
         app.state.rate_limiter = RateLimiter(
             settings.rate_limit_per_second, settings.rate_limit_burst
         )
         runtime = Runtime.build(NAME, settings, orm.metadata)
+        verifier = TokenVerifier.for_service(NAME, settings)
+        app.state.tokens = TokenGate(verifier, runtime.sessions, orm.revoked_tokens)
         app.state.attachment_store = AttachmentStore(Path(settings.attachment_dir))
         return runtime
 
@@ -75,11 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan_for(build_runtime),
     )
     install_problem_handlers(app)
+    install_refusal_audit(app)
     app.add_middleware(
         UploadAwareBodyLimit,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.attachment_max_bytes,
     )
+    install_limits(app, settings)
+    app.add_middleware(AccessLog)
 
     @app.exception_handler(IntakeError)
     async def _refused(request: Request, exc: IntakeError) -> JSONResponse:

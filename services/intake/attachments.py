@@ -14,12 +14,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 from uuid import UUID
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.intake import orm
 from services.intake.domain import ContentRejected
+from services.intake.identifiers import safe_file_name
 from services.intake.ratelimit import BodySizeLimit
 from services.intake.repository import Repository
 from services.intake.schemas import AttachmentContentOut, ReferralIn
@@ -179,6 +181,14 @@ async def stored_content(
     if not await asyncio.to_thread(path.is_file):
         return None
     return path, content.media_type, content.attachments[index]["name"]
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266 with an RFC 5987 `filename*`: an ASCII fallback and the UTF-8 name, both from
+    the name's last path component and visible characters only (stored names may predate that)."""
+    safe = safe_file_name(name) or "attachment"
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\%;' else "_" for c in safe)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(safe, safe='')}"
 
 
 def _content_out(values: dict[str, Any]) -> AttachmentContentOut:

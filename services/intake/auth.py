@@ -10,25 +10,37 @@ from services.intake.commands import Agency
 from services.intake.ratelimit import RateLimiter
 from services.intake.signing import verify_request
 from shared.auth import secret_matches, split_api_key
+from shared.clock import utcnow
 from shared.problems import Unauthorized
 from shared.runtime import Runtime
 
+_REFUSED = "unknown, revoked or disabled API key"
+
 
 class KeyCache:
-    """Seconds-long memory of verified keys, so a burst of referrals costs one lookup."""
+    """What the database said about a key id, trusted for a fixed time from that read.
 
-    def __init__(self, ttl_seconds: float) -> None:
-        self._ttl = ttl_seconds
-        self._entries: dict[str, tuple[float, Credential]] = {}
+    A hit never extends an entry, so a revocation or a disabled agency reaches every worker
+    within `ttl_seconds` however busy the key is. An unknown key id is kept too (as None), so
+    repeating it costs no lookup.
+    """
 
-    def get(self, key_id: str) -> Credential | None:
+    def __init__(self, ttl_seconds: float, max_entries: int = 100_000) -> None:
+        self._ttl, self._max = ttl_seconds, max_entries
+        self._entries: dict[str, tuple[float, Credential | None]] = {}
+
+    def get(self, key_id: str) -> tuple[bool, Credential | None]:
+        """(whether the cache knows the key id, the credential or None if unknown)."""
         entry = self._entries.get(key_id)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None or entry[0] <= time.monotonic():
             self._entries.pop(key_id, None)
-            return None
-        return entry[1]
+            return False, None
+        return True, entry[1]
 
-    def put(self, key_id: str, key: Credential) -> None:
+    def put(self, key_id: str, key: Credential | None) -> None:
+        """Only after a database read: the entry's age is the age of what the database said."""
+        if len(self._entries) >= self._max:
+            self._entries.clear()
         self._entries[key_id] = (time.monotonic() + self._ttl, key)
 
     def clear(self) -> None:
@@ -43,22 +55,26 @@ def _presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
+async def _credential(request: Request, key_id: str) -> Credential | None:
+    cache: KeyCache = request.app.state.key_cache
+    known, key = cache.get(key_id)
+    if not known:
+        runtime: Runtime = request.app.state.runtime
+        async with runtime.sessions() as session:
+            key = await active_credential(session, key_id)
+        cache.put(key_id, key)
+    return key
+
+
 async def current_agency(request: Request) -> Agency:
     plaintext = _presented_key(request)
     key_id = split_api_key(plaintext) if plaintext else None
     if plaintext is None or key_id is None:
         raise Unauthorized("an agency API key is required")
-    runtime: Runtime = request.app.state.runtime
-    cache: KeyCache = request.app.state.key_cache
-    key = cache.get(key_id)
-    if key is None:
-        async with runtime.sessions() as session:
-            key = await active_credential(session, key_id)
-        if key is None:
-            raise Unauthorized("unknown, revoked or disabled API key")
-    if not secret_matches(plaintext, key.key_hash):
-        raise Unauthorized("unknown, revoked or disabled API key")
-    cache.put(key_id, key)
+    key = await _credential(request, key_id)
+    if key is None or not key.usable(utcnow()) or not secret_matches(plaintext, key.key_hash):
+        raise Unauthorized(_REFUSED)
+    request.state.agency_id = key.agency_id
     # Limit before verifying a signature, so a flood of forged ones costs no database write.
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.check(key.agency_id)

@@ -68,8 +68,7 @@ class _Context:
         self.actor = _actor()
 
     def sealer(self) -> Sealer:
-        # Built only when needed: without INTAKE_SEAL_KEYS it creates the local key file.
-        return Sealer.from_config(self.settings.seal_keys, self.settings.seal_key_file)
+        return Sealer.from_spec(self.settings.seal_keys.get_secret_value())
 
 
 async def _create(session: AsyncSession, args: argparse.Namespace, ctx: _Context) -> Any:

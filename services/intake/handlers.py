@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.commands import SubmitReferral
 from services.intake.domain import IdempotencyInFlight, IdempotencyMismatch, StatusReport
-from services.intake.identifiers import hash_id_number, mask_id_number, new_receipt_number
+from services.intake.identifiers import (
+    china_date,
+    hash_id_number,
+    mask_id_number,
+    new_receipt_number,
+)
 from services.intake.repository import ReferralFilter, Repository, status_of
 from services.intake.schemas import ReferralIn, ReferralOut, ReferralSummary
 from services.intake.sealing import Sealer
@@ -104,7 +109,7 @@ def _referral_row(
     return {
         "id": referral_id,
         "agency_id": command.agency.id,
-        "receipt_number": new_receipt_number(now.date()),
+        "receipt_number": new_receipt_number(china_date(now)),
         "idempotency_key": command.idempotency_key,
         "request_hash": command.request_hash,
         "status": ClueStatus.RECEIVED,

@@ -4,7 +4,12 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+
+from shared.text import without_controls
+
+# China Standard Time: UTC+8 all year (no daylight saving since 1991), so no tz database needed.
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -30,6 +35,19 @@ def mask_id_number(value: str) -> str:
 
 def hash_id_number(value: str, pepper: str) -> str:
     return hmac.new(pepper.encode(), value.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def request_fingerprint(key: str, canonical_body: str) -> str:
+    """Idempotency's "same request?" test: keyed, so a stolen database cannot confirm guesses
+    of what a referral (its sealed reporter included) said."""
+    return hmac.new(key.encode(), canonical_body.encode(), hashlib.sha256).hexdigest()
+
+
+def safe_file_name(value: str) -> str:
+    """The last path component, visible characters only: never `../`, never a name whose bidi
+    override makes `exe` read as `doc`."""
+    name = without_controls(value).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "" if name in (".", "..") else name
 
 
 def normalize_name(value: str) -> str:
@@ -65,6 +83,11 @@ def _luhn_mod_n_check(payload: str) -> str:
         total += addend // n + addend % n
         factor = 1 if factor == 2 else 2
     return _RECEIPT_ALPHABET[(n - total % n) % n]
+
+
+def china_date(instant: datetime) -> date:
+    """The calendar day in China at `instant`: the date a receipt (回执) carries."""
+    return instant.astimezone(CHINA_STANDARD_TIME).date()
 
 
 def new_receipt_number(today: date) -> str:

@@ -23,6 +23,7 @@ from shared.db import BigId, UTCDateTime
 from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 
 metadata = MetaData()
 
@@ -121,12 +122,12 @@ audit_log = Table(
     Index("ix_audit_log_target", "target"),
 )
 
-# Signatures seen within the replay window, so each signed request is accepted once.
-request_signatures = Table(
-    "request_signatures",
+# Nonces of signed requests, kept past the acceptance window, so each is accepted once.
+request_nonces = Table(
+    "request_nonces",
     metadata,
     Column("agency_id", Uuid, ForeignKey("agencies.id"), primary_key=True),
-    Column("signature", String(64), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
     Column("expires_at", UTCDateTime(), nullable=False),
 )
 
@@ -181,3 +182,4 @@ attachment_contents = Table(
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
 heartbeats = worker_heartbeats_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

@@ -107,6 +107,7 @@ class Repository:
             r.c.receipt_number,
             r.c.reporter_key_id,
             r.c.reporter_sealed,
+            r.c.body_id,
         ]
         query = select(*columns)
         return (await self.session.execute(query.where(r.c.id == referral_id))).first()

@@ -14,16 +14,15 @@ from pydantic import (
     model_validator,
 )
 
-from services.intake.identifiers import id_number_valid, normalize_name
+from services.intake.identifiers import id_number_valid, normalize_name, safe_file_name
 from shared import limits
 from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
+from shared.text import Line, LongText, Text
 
 # First two digits of GB/T 2260 codes: provinces, autonomous regions, municipalities, SARs.
 _PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62"
 PROVINCE_PREFIXES = frozenset(f"{_PROVINCES} 63 64 65 71 81 82".split())
 EXAMPLE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Strict(BaseModel):
@@ -32,9 +31,9 @@ class Strict(BaseModel):
 
 class SubjectIn(Strict):
     name: Annotated[Text, StringConstraints(max_length=limits.SUBJECT_NAME_MAX)]
-    id_number: str | None = Field(None, description="GB 11643 resident ID; stored hashed")
+    id_number: Line | None = Field(None, description="GB 11643 resident ID; stored hashed")
     unit: Annotated[Text, StringConstraints(max_length=limits.UNIT_MAX)]
-    position: Annotated[str, StringConstraints(max_length=limits.POSITION_MAX)] | None = None
+    position: Annotated[Line, StringConstraints(max_length=limits.POSITION_MAX)] | None = None
     rank: Rank
     managing_level: Level
     party_member: bool
@@ -65,20 +64,30 @@ class Period(Strict):
 
 
 class AttachmentIn(Strict):
-    name: Annotated[Text, StringConstraints(max_length=limits.ATTACHMENT_NAME_MAX)]
+    name: Annotated[str, StringConstraints(max_length=limits.ATTACHMENT_NAME_MAX)] = Field(
+        description="a file name: folders, control and bidi characters are dropped"
+    )
     media_type: Annotated[
         str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=limits.MEDIA_TYPE_MAX)
     ]
     size: int = Field(ge=0, le=limits.ATTACHMENT_SIZE_MAX)
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
+    @field_validator("name")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        name = safe_file_name(value)
+        if not name:
+            raise ValueError("is not a file name")
+        return name
+
 
 class ReporterIn(Strict):
     anonymous: bool
-    name: Annotated[str, StringConstraints(max_length=limits.PERSON_NAME_MAX)] | None = None
-    id_number: str | None = None
+    name: Annotated[Line, StringConstraints(max_length=limits.PERSON_NAME_MAX)] | None = None
+    id_number: Line | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
-    address: Annotated[str, StringConstraints(max_length=limits.ADDRESS_MAX)] | None = None
+    address: Annotated[Line, StringConstraints(max_length=limits.ADDRESS_MAX)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -134,8 +143,8 @@ class ReferralIn(Strict):
     category: Category
     topics: list[Topic] = Field(default_factory=list, max_length=limits.TOPICS_MAX)
     channel: Channel
-    summary: Annotated[Text, StringConstraints(max_length=limits.SUMMARY_MAX)]
-    facts: Annotated[Text, StringConstraints(max_length=limits.FACTS_MAX)]
+    summary: Annotated[LongText, StringConstraints(max_length=limits.SUMMARY_MAX)]
+    facts: Annotated[LongText, StringConstraints(max_length=limits.FACTS_MAX)]
     amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     period: Period | None = None
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
@@ -176,7 +185,7 @@ class TimelineEntry(BaseModel):
     status_display: str = Field(description="the status in the domain's own words (Chinese)")
     occurred_at: datetime
     body: BodyOut | None = None
-    note: str | None = None
+    note: str = Field(description="intake's explanation of the status (Chinese)")
 
 
 class AttachmentOut(BaseModel):
@@ -236,7 +245,7 @@ class UnsealIn(Strict):
     )
 
     reason: Annotated[
-        Text, StringConstraints(min_length=limits.REASON_MIN, max_length=limits.REASON_MAX)
+        LongText, StringConstraints(min_length=limits.REASON_MIN, max_length=limits.REASON_MAX)
     ] = Field(description="why the reporter must be known; kept in the audit log")
 
 

@@ -2,9 +2,7 @@
 
 import base64
 import json
-import os
 import secrets
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,12 +20,13 @@ class Sealer:
         self.active = active
 
     @classmethod
-    def from_config(cls, spec: str | None, key_file: str) -> "Sealer":
-        if spec:
-            pairs = [item.split(":", 1) for item in spec.split(",") if item.strip()]
-            keys = {kid.strip(): base64.b64decode(key) for kid, key in pairs}
-            return cls(keys, pairs[0][0].strip())
-        return cls(*_local_key(Path(key_file)))
+    def from_spec(cls, spec: str) -> "Sealer":
+        """`kid:base64key[,kid:base64key...]`: the first seals, every one unseals."""
+        pairs = [item.split(":", 1) for item in spec.split(",") if item.strip()]
+        if not pairs or any(len(pair) != 2 for pair in pairs):
+            raise SealError("seal keys must read kid:base64key[,kid:base64key...]")
+        keys = {kid.strip(): base64.b64decode(key) for kid, key in pairs}
+        return cls(keys, pairs[0][0].strip())
 
     def seal(self, value: dict[str, Any], *, associated: bytes) -> tuple[str, bytes]:
         nonce = secrets.token_bytes(12)
@@ -40,19 +39,3 @@ class Sealer:
             raise SealError(f"no key {key_id!r} is configured")
         data: dict[str, Any] = json.loads(aead.decrypt(sealed[:12], sealed[12:], associated))
         return data
-
-
-def _local_key(path: Path) -> tuple[dict[str, bytes], str]:
-    # Embedded default only: a key generated once on this machine, readable by its owner alone.
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker of this process group won the race
-        else:
-            with os.fdopen(fd, "w") as f:
-                key = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-                f.write(f"local1:{key}")
-    kid, key = path.read_text().strip().split(":", 1)
-    return {kid: base64.b64decode(key)}, kid

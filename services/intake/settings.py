@@ -1,20 +1,45 @@
+import base64
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared.secrets import random_token
 from shared.settings import ServiceSettings, sqlite_url
+
+# Where earlier versions kept the generated seal key; read once so old referrals still unseal.
+LEGACY_SEAL_KEY_FILE = Path("var/intake-seal.key")
+
+
+def local_seal_keys() -> str:
+    if LEGACY_SEAL_KEY_FILE.is_file():
+        return LEGACY_SEAL_KEY_FILE.read_text().strip()
+    return "local1:" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
+    SECRETS: ClassVar[dict[str, Callable[[], str]]] = {
+        "seal_keys": local_seal_keys,
+        "id_hash_pepper": random_token,
+        "request_hash_key": random_token,
+    }
 
     database_url: str = sqlite_url("intake")
     host: str = "127.0.0.1"
     port: int = 8001
     workers: int = 1
-    # "kid:base64key[,kid:base64key...]"; the first seals, all unseal. Unset: a local key file.
-    seal_keys: str | None = None
-    seal_key_file: str = "var/intake-seal.key"
+    # Secrets (ServiceSettings resolves them: the environment, else a local generated one).
+    # "kid:base64key[,kid:base64key...]"; the first seals, all unseal.
+    seal_keys: SecretStr
     # Keyed hash for subject ID numbers, shared with nobody: routing links clues by this hash.
-    id_hash_pepper: str = "guantong-local-id-pepper"
+    id_hash_pepper: SecretStr
+    # Key of the HMAC that fingerprints a request body for idempotency; a copy of the database
+    # alone cannot test guesses of a sealed reporter against it.
+    request_hash_key: SecretStr
     # Idempotency keys replay for this long after acceptance; later the key is a new request.
     idempotency_window_hours: int = 24
     # How often this process releases expired keys (0: never; requests release them anyway).

@@ -1,12 +1,17 @@
-"""Optional HMAC request signing per agency: sealed secrets, verification, replay memory.
+"""Optional HMAC request signing per agency (scheme v2): sealed secrets, verification, nonces.
 
-A signing agency sends `X-Guantong-Timestamp` (unix seconds) and `X-Guantong-Signature`
-(hex HMAC-SHA256 over `<timestamp>.<raw body>`, shared.auth.sign). The secret is sealed with
-the app's Sealer rather than hashed, because verifying an HMAC needs the plaintext.
+A signing agency sends `X-Guantong-Timestamp` (Unix seconds), `X-Guantong-Nonce` (16-64 of
+A-Z a-z 0-9 _ -, new for every request) and `X-Guantong-Signature`: the hex HMAC-SHA256, under
+its signing secret, of the canonical request (`canonical_request`): method, path, the query's
+pairs sorted, timestamp, nonce, Idempotency-Key and the SHA-256 of the body, one per line. The
+secret is sealed with the app's Sealer rather than hashed: verifying an HMAC needs the plaintext.
 """
 
+import hashlib
+import hmac
 import re
 import secrets
+import time
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -17,15 +22,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake import audit, orm
 from services.intake.agencies import Credential, get_agency, target
 from services.intake.sealing import Sealer, SealError
-from shared.auth import verify_signature
 from shared.clock import utcnow
 from shared.db import insert_ignoring_duplicates
 from shared.problems import Unauthorized
 from shared.runtime import Runtime
 
+SCHEME = "GT-HMAC-SHA256-V2"
 TIMESTAMP_HEADER = "X-Guantong-Timestamp"
+NONCE_HEADER = "X-Guantong-Nonce"
 SIGNATURE_HEADER = "X-Guantong-Signature"
+# A nonce is remembered this much longer than a timestamp stays acceptable.
+NONCE_MARGIN_SECONDS = 60
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def canonical_request(
+    *,
+    method: str,
+    path: str,
+    query: str,
+    timestamp: str,
+    nonce: str,
+    idempotency_key: str,
+    body: bytes,
+) -> bytes:
+    """What the signature covers: a captured one fits no other path, query, key or body."""
+    pairs = "&".join(sorted(pair for pair in query.split("&") if pair))
+    lines = [SCHEME, method.upper(), path, pairs, timestamp, nonce, idempotency_key]
+    return "\n".join([*lines, hashlib.sha256(body).hexdigest()]).encode()
+
+
+def sign_request(secret: str, canonical: bytes) -> str:
+    return hmac.new(secret.encode(), canonical, hashlib.sha256).hexdigest()
 
 
 def new_signing_secret() -> str:
@@ -96,48 +125,64 @@ async def rotate_signing_secret(
 async def verify_request(request: Request, credential: Credential) -> None:
     """Raises 401 unless the request is signed with the agency's secret, fresh and first seen."""
     window: int = request.app.state.settings.signature_window_seconds
-    raw_timestamp = request.headers.get(TIMESTAMP_HEADER, "")
-    signature = request.headers.get(SIGNATURE_HEADER, "").strip().lower()
-    if not raw_timestamp or not signature:
-        raise Unauthorized(
-            f"this agency must sign requests ({TIMESTAMP_HEADER}, {SIGNATURE_HEADER})"
-        )
-    try:
-        timestamp = int(raw_timestamp)
-    except ValueError:
-        raise Unauthorized(f"{TIMESTAMP_HEADER} must be unix seconds") from None
-    if not _HEX_SHA256.fullmatch(signature):
-        raise Unauthorized(f"{SIGNATURE_HEADER} must be a hex HMAC-SHA256")
+    timestamp, nonce, signature = _signature_headers(request)
+    if abs(int(time.time()) - timestamp) > window:
+        raise Unauthorized(f"{TIMESTAMP_HEADER} is more than {window} s from our clock")
     try:
         secret = unseal_secret(request.app.state.sealer, credential)
     except SealError:
         secret = None  # sealed under a key this deployment no longer has: nothing can verify
     if secret is None:
         raise Unauthorized("this agency has no usable signing secret; ask for a new one")
-    body = await request.body()
-    if not verify_signature(secret, timestamp, body, signature, window_seconds=window):
-        raise Unauthorized("the signature does not match, or its timestamp is outside the window")
+    canonical = canonical_request(
+        method=request.method,
+        path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+        query=request.scope.get("query_string", b"").decode("latin-1"),
+        timestamp=str(timestamp),
+        nonce=nonce,
+        idempotency_key=request.headers.get("idempotency-key", ""),
+        body=await request.body(),
+    )
+    if not hmac.compare_digest(sign_request(secret, canonical), signature):
+        raise Unauthorized("the signature does not match this request")
     runtime: Runtime = request.app.state.runtime
     async with runtime.sessions.begin() as session:
-        first_use = await remember_signature(
-            session, credential.agency_id, signature, expires_at=timestamp + window
-        )
+        until = timestamp + window + NONCE_MARGIN_SECONDS
+        first_use = await remember_nonce(session, credential.agency_id, nonce, expires_at=until)
     if not first_use:
-        raise Unauthorized("this signature was already used; sign each request anew")
+        raise Unauthorized(f"this {NONCE_HEADER} was already used; sign each request anew")
 
 
-async def remember_signature(
-    session: AsyncSession, agency_id: UUID, signature: str, *, expires_at: int
+def _signature_headers(request: Request) -> tuple[int, str, str]:
+    raw_timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    nonce = request.headers.get(NONCE_HEADER, "")
+    signature = request.headers.get(SIGNATURE_HEADER, "").strip().lower()
+    if not raw_timestamp or not nonce or not signature:
+        raise Unauthorized(
+            f"this agency must sign requests ({TIMESTAMP_HEADER}, {NONCE_HEADER}, "
+            f"{SIGNATURE_HEADER})"
+        )
+    if not raw_timestamp.isdigit() or len(raw_timestamp) > 12:
+        raise Unauthorized(f"{TIMESTAMP_HEADER} must be Unix seconds")
+    if not _NONCE.fullmatch(nonce):
+        raise Unauthorized(f"{NONCE_HEADER} must be 16-64 characters of A-Z a-z 0-9 _ -")
+    if not _HEX_SHA256.fullmatch(signature):
+        raise Unauthorized(f"{SIGNATURE_HEADER} must be a hex HMAC-SHA256")
+    return int(raw_timestamp), nonce, signature
+
+
+async def remember_nonce(
+    session: AsyncSession, agency_id: UUID, nonce: str, *, expires_at: int
 ) -> bool:
     """True the first time; the agency's expired entries are pruned on the way."""
-    s = orm.request_signatures
-    await session.execute(delete(s).where(s.c.agency_id == agency_id, s.c.expires_at < utcnow()))
+    n = orm.request_nonces
+    await session.execute(delete(n).where(n.c.agency_id == agency_id, n.c.expires_at < utcnow()))
     return await insert_ignoring_duplicates(
         session,
-        s,
+        n,
         {
             "agency_id": agency_id,
-            "signature": signature,
+            "nonce": nonce,
             "expires_at": datetime.fromtimestamp(expires_at, UTC),
         },
     )

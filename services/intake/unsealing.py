@@ -13,10 +13,12 @@ from services.intake import audit
 from services.intake.schemas import ReporterOut, UnsealedReporterOut, UnsealIn
 from services.intake.sealing import Sealer
 from services.intake.unit_of_work import IntakeUnitOfWork
-from shared.auth import InvalidToken, Principal, split_api_key, verify_token
+from shared.auth import Principal, split_api_key
+from shared.bearer import token_gate
 from shared.clock import utcnow
 from shared.problems import Forbidden, NotFound, Problem, Unauthorized, ValidationFailed
 from shared.runtime import Runtime
+from shared.text import without_controls
 
 UNSEAL_ROLE = "reporter_unsealer"
 GRANTED = "reporter.unseal"
@@ -37,7 +39,7 @@ async def unseal(request: Request, raw_referral_id: str) -> UnsealedReporterOut:
     runtime: Runtime = request.app.state.runtime
     attempt = Attempt(target=f"referral:{raw_referral_id[:100]}")
     try:
-        principal = _staff(request, attempt)
+        principal = await _staff(request, attempt)
         body = await _body(request, attempt)
         referral_id = _uuid(raw_referral_id)
         return await _unseal(runtime, request.app.state.sealer, principal, referral_id, body)
@@ -47,7 +49,7 @@ async def unseal(request: Request, raw_referral_id: str) -> UnsealedReporterOut:
         raise
 
 
-def _staff(request: Request, attempt: Attempt) -> Principal:
+async def _staff(request: Request, attempt: Attempt) -> Principal:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -57,14 +59,15 @@ def _staff(request: Request, attempt: Attempt) -> Principal:
         attempt.detail["credential"] = "agency_api_key"
         raise Unauthorized("agency API keys cannot unseal a reporter; a staff token is required")
     try:
-        principal = verify_token(request.app.state.settings.jwt_secret, token)
-    except InvalidToken:
+        principal = await token_gate(request).principal(token)
+    except Unauthorized:
         attempt.detail["credential"] = "invalid_token"
-        raise Unauthorized("the staff token is invalid or expired") from None
+        raise
     attempt.actor = f"staff:{principal.user_id}"
     attempt.detail.update(
         name=principal.name,
         body_id=str(principal.body_id) if principal.body_id else None,
+        bodies=sorted(str(b) for b in principal.bodies),
         roles=sorted(principal.roles),
     )
     if not principal.has(UNSEAL_ROLE):
@@ -79,7 +82,7 @@ async def _body(request: Request, attempt: Attempt) -> UnsealIn:
     except ValueError:
         raise ValidationFailed.of("body", "not a JSON document") from None
     if isinstance(data, dict) and isinstance(data.get("reason"), str):
-        attempt.reason = data["reason"][:500]
+        attempt.reason = without_controls(data["reason"])[:500]  # refused or not, it is recorded
     try:
         return UnsealIn.model_validate(data)
     except ValidationError as exc:
@@ -103,7 +106,8 @@ async def _unseal(
     actor = f"staff:{principal.user_id}"
     async with IntakeUnitOfWork(runtime) as uow:
         row = await uow.referrals.sealed_reporter(referral_id)
-        if row is None:
+        # An unsealer serves certain bodies: a referral they do not handle reads as absent.
+        if row is None or not principal.serves(row.body_id):
             raise NotFound("no such referral")
         reporter = None
         if row.reporter_sealed is not None:

@@ -13,6 +13,7 @@ from services.intake.schemas import (
     SubjectOut,
     TimelineEntry,
 )
+from services.intake.status_texts import status_note
 from shared.codes import DISPLAY_NAMES, ClueStatus
 
 
@@ -86,7 +87,8 @@ def _timeline_entry(t: Mapping[Any, Any]) -> TimelineEntry:
         status_display=DISPLAY_NAMES[t["status"]],
         occurred_at=t["occurred_at"],
         body=_body(t),
-        note=t.get("note"),
+        # Never the reporting service's own note: intake's words for the status (status_texts).
+        note=status_note(t["status"]),
     )
 
 

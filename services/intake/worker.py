@@ -14,7 +14,7 @@ from shared.worker import Job, Worker
 
 def build_worker(settings: Settings | None = None) -> Worker:
     resolved = settings or Settings()
-    sealer = Sealer.from_config(resolved.seal_keys, resolved.seal_key_file)
+    sealer = Sealer.from_spec(resolved.seal_keys.get_secret_value())
 
     def jobs(runtime: Runtime) -> list[Job]:
         found = []

@@ -1,4 +1,4 @@
-"""`python -m services.routing [serve|worker|migrate|seed-demo|dlq ...|outbox ...]`."""
+"""`python -m services.routing [serve|worker|migrate|seed-demo|token ...|dlq ...|outbox ...]`."""
 
 import asyncio
 import sys
@@ -11,10 +11,12 @@ from services.routing.demo import seed_demo
 from services.routing.settings import Settings
 from shared import dlq
 from shared.events import topics
+from shared.http_server import PROTOCOL
 from shared.migrate import upgrade
+from shared.secrets import exit_on_missing_secret
 from shared.worker import serve as serve_worker
 
-USAGE = "usage: python -m services.routing [serve|worker|migrate|seed-demo|dlq|outbox]"
+USAGE = "usage: python -m services.routing [serve|worker|migrate|seed-demo|token|dlq|outbox]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         return dlq.main(
             args, service=SERVICE, settings=settings, topics=consumed, outbox=orm.outbox
         )
+    elif command == "token":
+        from shared.token_cli import main as token_main
+
+        return token_main(SERVICE, settings.database_url, orm.revoked_tokens, args[1:])
     elif command == "serve":
         # A factory string, so that every worker process builds its own app from the environment.
         uvicorn.run(
@@ -42,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=PROTOCOL,
         )
     else:
         print(USAGE, file=sys.stderr)
@@ -50,4 +57,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with exit_on_missing_secret():
+        sys.exit(main())

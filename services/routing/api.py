@@ -1,25 +1,28 @@
 """Routing's HTTP API: the body registry for everyone signed in, decisions for case management."""
 
+import logging
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.routing import handlers
 from services.routing.domain import RoutingError, UnknownBody, UnknownDecision
 from services.routing.repository import QueuePosition
 from services.routing.schemas import BodyList, BodyOut, DecisionOut, ReviewQueuePage
+from services.routing.scope import Scope
 from services.routing.unit_of_work import RoutingUnitOfWork
-from shared.auth import InvalidToken, Principal, verify_token
+from shared.auth import Principal
+from shared.bearer import bearer_principal
 from shared.codes import BodyKind, Level
 from shared.pagination import InvalidCursor, decode_cursor, encode_cursor
-from shared.problems import Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from shared.problems import NotFound, Problem, Unprocessable
 
 CASE_MANAGEMENT = "case_management"
+# Refused reads, with who and what; the log line's time is when.
+audit = logging.getLogger("routing.audit")
 
 router = APIRouter(prefix="/v1", tags=["routing"])
-bearer = HTTPBearer(auto_error=False, description="A caseworker's or staff member's JWT")
 
 
 def unit_of_work(request: Request) -> RoutingUnitOfWork:
@@ -27,28 +30,10 @@ def unit_of_work(request: Request) -> RoutingUnitOfWork:
     return RoutingUnitOfWork(runtime.sessions, runtime.outbox, on_commit=runtime.relay.wake)
 
 
-def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized()
-    try:
-        return verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
-    except InvalidToken:
-        raise Unauthorized("invalid or expired token") from None
-
-
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-
-
-def case_manager(principal: CurrentPrincipal) -> Principal:
-    if not principal.has(CASE_MANAGEMENT):
-        raise Forbidden(f"this needs the {CASE_MANAGEMENT} role")
-    return principal
-
-
-CaseManager = Annotated[Principal, Depends(case_manager)]
+CurrentPrincipal = Annotated[Principal, Depends(bearer_principal())]
+CaseManager = Annotated[
+    Principal, Depends(bearer_principal(roles=[CASE_MANAGEMENT], needs_body=True))
+]
 UnitOfWorkDep = Annotated[RoutingUnitOfWork, Depends(unit_of_work)]
 Region = Annotated[str | None, Query(pattern=r"^\d{6}$", description="6-digit division code")]
 PageSize = Annotated[int, Query(ge=1, le=200)]
@@ -71,17 +56,39 @@ async def get_body(body_id: UUID, _: CurrentPrincipal, uow: UnitOfWorkDep) -> Bo
     return BodyOut.of(await handlers.get_body(uow, body_id))
 
 
-@router.get("/decisions/{clue_id}", summary="The routing decision for a clue")
-async def get_decision(clue_id: UUID, _: CaseManager, uow: UnitOfWorkDep) -> DecisionOut:
-    return DecisionOut.of(await handlers.get_decision(uow, clue_id))
+async def case_scope(manager: CaseManager, uow: UnitOfWorkDep) -> Scope:
+    assert manager.body_id is not None  # needs_body
+    return await handlers.scope_for(uow, manager.body_id)
 
 
-@router.get("/review-queue", summary="Clues no rule could place, oldest first")
+ManagedScope = Annotated[Scope, Depends(case_scope)]
+
+
+@router.get(
+    "/decisions/{clue_id}",
+    summary="The routing decision for a clue of the caller's commission or a body under it",
+)
+async def get_decision(
+    clue_id: UUID, manager: CaseManager, scope: ManagedScope, uow: UnitOfWorkDep
+) -> DecisionOut:
+    try:
+        return DecisionOut.of(await handlers.get_decision(uow, clue_id, scope=scope))
+    except UnknownDecision:
+        audit.warning(
+            "decision.read_refused actor=staff:%s body=%s clue=%s",
+            manager.user_id,
+            manager.body_id,
+            clue_id,
+        )
+        raise
+
+
+@router.get("/review-queue", summary="Clues of the caller's regions no rule could place")
 async def review_queue(
-    _: CaseManager, uow: UnitOfWorkDep, cursor: str | None = None, limit: PageSize = 50
+    scope: ManagedScope, uow: UnitOfWorkDep, cursor: str | None = None, limit: PageSize = 50
 ) -> ReviewQueuePage:
     after = _position(cursor) if cursor else None
-    page = await handlers.review_queue(uow, after=after, limit=limit)
+    page = await handlers.review_queue(uow, scope=scope, after=after, limit=limit)
     next_cursor = encode_cursor(page[-1].decided_at, page[-1].id) if len(page) == limit else None
     return ReviewQueuePage(items=[DecisionOut.of(d) for d in page], next_cursor=next_cursor)
 

@@ -9,6 +9,7 @@ from services.routing import domain
 from services.routing.domain import Body, Decision, RoutingDecision, UnknownBody, UnknownDecision
 from services.routing.orm import outbox
 from services.routing.repository import QueuePosition, Repository
+from services.routing.scope import Scope, scope_of
 from services.routing.unit_of_work import SOURCE, RoutingUnitOfWork
 from shared.clock import utcnow
 from shared.codes import BodyKind, ClueStatus, Level
@@ -120,16 +121,24 @@ async def get_body(uow: RoutingUnitOfWork, body_id: UUID) -> Body:
     return body
 
 
-async def get_decision(uow: RoutingUnitOfWork, clue_id: UUID) -> RoutingDecision:
+async def scope_for(uow: RoutingUnitOfWork, body_id: UUID) -> Scope:
+    async with uow:
+        return scope_of(body_id, await uow.repo.list_bodies(include_inactive=True))
+
+
+async def get_decision(uow: RoutingUnitOfWork, clue_id: UUID, *, scope: Scope) -> RoutingDecision:
+    """Another commission's decision reads as absent, like one that does not exist."""
     async with uow:
         decision = await uow.repo.decision_for(clue_id)
-    if decision is None:
+    if decision is None or not scope.covers(decision):
         raise UnknownDecision(f"no routing decision for clue {clue_id}")
     return decision
 
 
 async def review_queue(
-    uow: RoutingUnitOfWork, *, after: QueuePosition | None, limit: int
+    uow: RoutingUnitOfWork, *, scope: Scope, after: QueuePosition | None, limit: int
 ) -> list[RoutingDecision]:
     async with uow:
-        return await uow.repo.pending_review(after=after, limit=limit)
+        return await uow.repo.pending_review(
+            region_prefixes=scope.region_prefixes, after=after, limit=limit
+        )

@@ -17,6 +17,7 @@ from shared.db import UTCDateTime
 from shared.heartbeat import worker_heartbeats_table
 from shared.inbox import processed_messages_table
 from shared.outbox import outbox_table
+from shared.revocation import revoked_tokens_table
 
 metadata = MetaData()
 
@@ -64,3 +65,4 @@ routing_decisions = Table(
 outbox = outbox_table(metadata)
 inbox = processed_messages_table(metadata)
 heartbeats = worker_heartbeats_table(metadata)
+revoked_tokens = revoked_tokens_table(metadata)

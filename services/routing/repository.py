@@ -1,12 +1,12 @@
 """Every query routing makes; rows in, domain objects out."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, and_, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,13 +81,17 @@ class Repository:
         return _decision(row) if row else None
 
     async def pending_review(
-        self, *, after: QueuePosition | None, limit: int
+        self, *, region_prefixes: Iterable[str], after: QueuePosition | None, limit: int
     ) -> list[RoutingDecision]:
-        """Oldest first; keyset paging so new arrivals never shift a reader's pages."""
+        """Oldest first, clues of regions with one of these prefixes only; keyset paging so
+        new arrivals never shift a reader's pages."""
         d = routing_decisions.c
         query = (
             select(routing_decisions)
-            .where(d.status == RoutingStatus.PENDING_REVIEW)
+            .where(
+                d.status == RoutingStatus.PENDING_REVIEW,
+                or_(false(), *(d.region.startswith(p, autoescape=True) for p in region_prefixes)),
+            )
             .order_by(d.decided_at, d.id)
             .limit(limit)
         )

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.casework.consumer import on_clue_routed
 from services.casework.orm import inbox, outbox
 from services.casework.settings import Settings
-from shared.auth import issue_token
 from shared.codes import Category, Channel, Level, Rank
 from shared.events.contracts import ClueRouted, ClueStatusChanged, SubjectSnapshot
 from shared.inbox import claim
+from tests.support import tokens
 
 CONSUMER = "casework"
-SECRET = Settings().jwt_secret
+SECRET = Settings().hs256_secret()
 
 
 def subject(**overrides: Any) -> SubjectSnapshot:
@@ -61,9 +61,7 @@ def routed(
 def token(
     body_id: UUID | None, *, roles: Iterable[str] = ("caseworker",), secret: str = SECRET
 ) -> str:
-    return issue_token(
-        secret, user_id=f"user-{uuid4().hex[:6]}", body_id=body_id, roles=list(roles)
-    )
+    return tokens.token("casework", secret, body_id=body_id, roles=roles)
 
 
 def bearer(body_id: UUID | None, **kw: Any) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Builders for the agency admin tests: admin tokens, fresh credit codes, signed requests."""
 
 import json
+import secrets
 import time
 import uuid
 from typing import Any
@@ -11,9 +12,10 @@ from sqlalchemy import select
 from services.intake import orm
 from services.intake.identifiers import uscc_with_check
 from services.intake.settings import Settings
-from shared.auth import issue_token, sign
+from services.intake.signing import canonical_request, sign_request
 from shared.db import make_engine
 from tests.intake.builders import referral
+from tests.support.tokens import bearer
 
 
 def new_credit_code() -> str:
@@ -23,8 +25,7 @@ def new_credit_code() -> str:
 def admin_headers(
     settings: Settings, *, user: str = "admin-wang", roles: tuple[str, ...] = ("intake_admin",)
 ) -> dict[str, str]:
-    token = issue_token(settings.jwt_secret, user_id=user, body_id=None, roles=list(roles))
-    return {"Authorization": f"Bearer {token}"}
+    return bearer("intake", settings, user=user, roles=roles)
 
 
 async def create_agency(
@@ -58,15 +59,41 @@ async def submit(client: httpx.AsyncClient, key: str, **extra_headers: str) -> h
     return await client.post("/v1/referrals", json=referral(), headers=headers)
 
 
-def signed(secret: str, body: bytes, *, timestamp: int | None = None, key: str) -> dict[str, str]:
-    ts = int(time.time()) if timestamp is None else timestamp
-    return {
+def signed(
+    secret: str,
+    body: bytes,
+    *,
+    key: str,
+    timestamp: int | None = None,
+    method: str = "POST",
+    path: str = "/v1/referrals",
+    query: str = "",
+    nonce: str | None = None,
+    idempotency_key: str | None = None,
+) -> dict[str, str]:
+    """Headers of a request signed as an agency signs it (scheme v2)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = nonce or secrets.token_urlsafe(16)
+    idempotency_key = str(uuid.uuid4()) if idempotency_key is None else idempotency_key
+    canonical = canonical_request(
+        method=method,
+        path=path,
+        query=query,
+        timestamp=ts,
+        nonce=nonce,
+        idempotency_key=idempotency_key,
+        body=body,
+    )
+    headers = {
         "Authorization": f"Bearer {key}",
-        "Idempotency-Key": str(uuid.uuid4()),
         "Content-Type": "application/json",
-        "X-Guantong-Timestamp": str(ts),
-        "X-Guantong-Signature": sign(secret, ts, body),
+        "X-Guantong-Timestamp": ts,
+        "X-Guantong-Nonce": nonce,
+        "X-Guantong-Signature": sign_request(secret, canonical),
     }
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    return headers
 
 
 def referral_bytes(**changes: Any) -> bytes:
@@ -74,11 +101,15 @@ def referral_bytes(**changes: Any) -> bytes:
 
 
 async def audit_rows(url: str, agency_id: str) -> list[Any]:
+    return await audit_entries(url, f"agency:{agency_id}")
+
+
+async def audit_entries(url: str, target: str) -> list[Any]:
     engine = make_engine(url)
     try:
         async with engine.connect() as conn:
             a = orm.audit_log
-            query = select(a).where(a.c.target == f"agency:{agency_id}").order_by(a.c.id)
+            query = select(a).where(a.c.target == target).order_by(a.c.id)
             return list((await conn.execute(query)).all())
     finally:
         await engine.dispose()

@@ -6,9 +6,13 @@ from typing import Any
 
 from services.intake.agencies import ensure_agency, issue_key
 from services.intake.app import create_app
+from services.intake.consumer import on_clue_status
 from services.intake.identifiers import uscc_with_check
 from services.intake.settings import Settings
+from shared.clock import utcnow
+from shared.codes import ClueStatus
 from shared.db import make_engine, make_session_factory
+from shared.events.contracts import ClueStatusChanged
 
 SEAL_KEYS = "test1:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
 
@@ -75,3 +79,23 @@ def auth(key: str, idempotency_key: str | None = None) -> dict[str, str]:
     if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key
     return headers
+
+
+HANDLING_BODY = uuid.UUID("90d203d2-09aa-51f1-ada7-7388e91c87e2")
+
+
+async def handled_by(url: str, referral_id: str, body_id: uuid.UUID = HANDLING_BODY) -> None:
+    """Routing's report that a body handles the referral, applied as intake's consumer does."""
+    event = ClueStatusChanged(
+        clue_id=uuid.UUID(referral_id),
+        status=ClueStatus.ROUTED,
+        occurred_at=utcnow(),
+        body_id=body_id,
+        body_name="江州市纪委监委",
+    )
+    engine = make_engine(url)
+    try:
+        async with make_session_factory(engine)() as session, session.begin():
+            await on_clue_status(session, event)
+    finally:
+        await engine.dispose()

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from services.intake.app import create_app
+from tests.intake.agency_builders import audit_entries
 from tests.intake.builders import auth, intake_app, intake_settings, new_agency, referral
 from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
@@ -64,7 +65,7 @@ class TestEveryEndpoint:
         self, url: str, method: str, path: str
     ) -> None:
         _, owner = await new_agency(url, "甲审计局")
-        _, other = await new_agency(url, "乙公安局")
+        prober_id, other = await new_agency(url, "乙公安局")
         async with serve(intake_app(url)) as client:
             created = await client.post(
                 "/v1/referrals", json=referral(), headers=auth(owner, str(uuid.uuid4()))
@@ -76,3 +77,6 @@ class TestEveryEndpoint:
         assert answer.status_code == 404, (target, answer.text)
         assert created.json()["receipt_number"] not in answer.text
         assert "张某" not in answer.text
+        [entry] = await audit_entries(url, f"referral:{created.json()['id']}")
+        assert (entry.actor, entry.action) == (f"agency:{prober_id}", "access.refused")
+        assert entry.detail["operation"] == f"{method} {path}" and entry.at is not None

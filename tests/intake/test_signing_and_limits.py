@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.intake import orm
 from services.intake.ratelimit import RateLimiter
-from services.intake.signing import remember_signature
+from services.intake.signing import remember_nonce
 from shared.db import make_engine, make_session_factory
 from tests.intake.agency_builders import (
     admin_headers,
@@ -90,7 +90,7 @@ class TestSignedRequests:
         body = referral_bytes()
         headers = signed(agency.secret, body, key=agency.key)
         first = await agency.post(body, headers)
-        again = await agency.post(body, dict(headers, **{"Idempotency-Key": str(uuid.uuid4())}))
+        again = await agency.post(body, headers)
         assert first.status_code == 201
         assert again.status_code == 401
         assert "already used" in again.json()["detail"]
@@ -125,7 +125,7 @@ class TestSignedRequests:
 
 
 class TestReplayMemory:
-    async def test_expired_signatures_are_pruned_and_a_live_one_refused(
+    async def test_expired_nonces_are_pruned_and_a_live_one_refused(
         self, url: str, agency: SigningAgency
     ) -> None:
         engine = make_engine(url)
@@ -133,13 +133,13 @@ class TestReplayMemory:
         agency_id, now = uuid.UUID(agency.id), int(time.time())
         try:
             async with sessions.begin() as session:
-                assert await remember_signature(session, agency_id, "a" * 64, expires_at=now - 1)
-                assert await remember_signature(session, agency_id, "b" * 64, expires_at=now + 60)
+                assert await remember_nonce(session, agency_id, "a" * 64, expires_at=now - 1)
+                assert await remember_nonce(session, agency_id, "b" * 64, expires_at=now + 60)
             async with sessions.begin() as session:
-                assert not await remember_signature(session, agency_id, "b" * 64, expires_at=now)
+                assert not await remember_nonce(session, agency_id, "b" * 64, expires_at=now)
             async with sessions() as session:
-                s = orm.request_signatures
-                query = select(s.c.signature).where(s.c.agency_id == agency_id)
+                s = orm.request_nonces
+                query = select(s.c.nonce).where(s.c.agency_id == agency_id)
                 kept = set((await session.execute(query)).scalars())
         finally:
             await engine.dispose()

@@ -9,16 +9,23 @@ import pytest
 from sqlalchemy import select
 
 from services.intake import orm
-from services.intake.settings import Settings
-from shared.auth import issue_token
 from shared.db import make_engine
-from tests.intake.builders import auth, intake_app, new_agency, referral
+from tests.intake.builders import (
+    HANDLING_BODY,
+    auth,
+    handled_by,
+    intake_app,
+    intake_settings,
+    new_agency,
+    referral,
+)
 from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
+from tests.support.tokens import bearer
 
 CANARY = "金丝雀举报人丁戊己"
 REASON = "经批准对举报人进行保护性回访，需核实联系方式"
-SECRET = Settings.model_fields["jwt_secret"].default
+SECRET = intake_settings("sqlite+aiosqlite:///:memory:").hs256_secret()
 
 
 @pytest.fixture
@@ -26,17 +33,23 @@ def url(databases: DatabaseFactory, backend: str) -> str:
     return databases.url(backend, "intake")
 
 
-def staff(*roles: str, user: str = "unsealer-1") -> dict[str, str]:
-    token = issue_token(SECRET, user_id=user, body_id=None, roles=list(roles), name="王审批")
-    return {"Authorization": f"Bearer {token}"}
+def staff(
+    *roles: str, user: str = "unsealer-1", bodies: tuple[uuid.UUID, ...] = (HANDLING_BODY,)
+) -> dict[str, str]:
+    return bearer("intake", SECRET, roles=roles, user=user, bodies=bodies, name="王审批")
 
 
-async def _refer(client: httpx.AsyncClient, key: str, reporter: dict[str, Any] | None) -> str:
+async def _refer(
+    client: httpx.AsyncClient, key: str, reporter: dict[str, Any] | None, url: str
+) -> str:
+    """A referral that the body of the unsealer's token handles."""
     response = await client.post(
         "/v1/referrals", json=referral(reporter=reporter), headers=auth(key, str(uuid.uuid4()))
     )
     assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+    referral_id = str(response.json()["id"])
+    await handled_by(url, referral_id)
+    return referral_id
 
 
 async def _audit(url: str, target: str) -> list[Any]:
@@ -65,7 +78,7 @@ class TestGranted:
         caplog.set_level(logging.DEBUG)
         reporter = {"anonymous": False, "name": CANARY, "phone": "13900000000"}
         async with serve(intake_app(url)) as client:
-            referral_id = await _refer(client, key, reporter)
+            referral_id = await _refer(client, key, reporter, url)
             response = await _unseal(client, referral_id, staff("reporter_unsealer"))
         assert response.status_code == 200, response.text
         assert response.headers["cache-control"] == "no-store"
@@ -84,7 +97,7 @@ class TestGranted:
     async def test_a_referral_without_reporter_unseals_to_null(self, url: str) -> None:
         _, key = await new_agency(url)
         async with serve(intake_app(url)) as client:
-            referral_id = await _refer(client, key, None)
+            referral_id = await _refer(client, key, None, url)
             response = await _unseal(client, referral_id, staff("reporter_unsealer"))
         assert response.status_code == 200
         assert response.json()["reporter"] is None
@@ -113,7 +126,7 @@ class TestRefused:
         caplog.set_level(logging.DEBUG)
         reporter = {"anonymous": False, "name": CANARY}
         async with serve(intake_app(url)) as client:
-            referral_id = await _refer(client, key, reporter)
+            referral_id = await _refer(client, key, reporter, url)
             response = await _unseal(client, referral_id, headers(key))
         assert response.status_code == status
         assert response.headers["content-type"] == "application/problem+json"
@@ -131,7 +144,7 @@ class TestRefused:
     ) -> None:
         _, key = await new_agency(url)
         async with serve(intake_app(url)) as client:
-            referral_id = await _refer(client, key, {"anonymous": True})
+            referral_id = await _refer(client, key, {"anonymous": True}, url)
             path = f"/v1/referrals/{referral_id}/reporter:unseal"
             response = await client.post(path, json=body, headers=staff("reporter_unsealer"))
         assert response.status_code == 422
@@ -147,3 +160,32 @@ class TestRefused:
         assert response.status_code == malformed.status_code == 404
         [entry] = await _audit(url, f"referral:{missing}")
         assert (entry.action, entry.reason) == ("reporter.unseal_refused", REASON)
+
+
+class TestScope:
+    async def test_an_unsealer_of_other_bodies_gets_404_and_the_refusal_is_audited(
+        self, url: str
+    ) -> None:
+        _, key = await new_agency(url)
+        elsewhere = staff("reporter_unsealer", user="unsealer-9", bodies=(uuid.uuid4(),))
+        async with serve(intake_app(url)) as client:
+            referral_id = await _refer(client, key, {"anonymous": False, "name": CANARY}, url)
+            refused = await _unseal(client, referral_id, elsewhere)
+            granted = await _unseal(client, referral_id, staff("reporter_unsealer"))
+        assert refused.status_code == 404 and CANARY not in refused.text
+        assert granted.status_code == 200
+        refusal, grant = await _audit(url, f"referral:{referral_id}")
+        assert (refusal.actor, refusal.action) == ("staff:unsealer-9", "reporter.unseal_refused")
+        assert refusal.detail["status"] == 404 and refusal.reason == REASON
+        assert grant.action == "reporter.unseal"
+
+    async def test_a_referral_no_body_handles_yet_unseals_for_nobody(self, url: str) -> None:
+        _, key = await new_agency(url)
+        async with serve(intake_app(url)) as client:
+            created = await client.post(
+                "/v1/referrals",
+                json=referral(reporter={"anonymous": False, "name": CANARY}),
+                headers=auth(key, str(uuid.uuid4())),
+            )
+            response = await _unseal(client, created.json()["id"], staff("reporter_unsealer"))
+        assert response.status_code == 404

@@ -1,14 +1,17 @@
 """Webhooks to agencies: registration, signed delivery to a real loopback server, retries, log."""
 
 import asyncio
+import base64
 import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from standardwebhooks import Webhook
 
 from services.intake.app import create_app
 from services.intake.consumer import on_clue_status
@@ -19,8 +22,16 @@ from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.db import make_engine, make_session_factory
 from shared.events.contracts import ClueStatusChanged
-from shared.webhook_verify import verify
-from tests.intake.builders import SEAL_KEYS, auth, intake_app, intake_settings, new_agency, referral
+from tests.intake import agency_example
+from tests.intake.agency_example import verify
+from tests.intake.builders import (
+    SEAL_KEYS,
+    auth,
+    intake_app,
+    intake_settings,
+    new_agency,
+    referral,
+)
 from tests.intake.receiver import Receiver, eventually
 from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
@@ -97,12 +108,15 @@ class TestSignedDelivery:
             await _settled(client, key, hook["id"])
             (log,) = await _log(client, key, hook["id"])
         request = receiver.requests[0]
-        assert verify(hook["secret"], request.headers, request.body)
+        assert verify(hook["secret"], request.headers, request.body) == json.loads(request.body)
+        assert request.headers["webhook-signature"].startswith("v1,")
+        assert hook["secret"].startswith("whsec_")
+        assert agency_example.handle(hook["secret"], request.headers, request.body, set()) == 204
         event = json.loads(request.body)
         assert event["referral_id"] == str(clue_id) and event["status"] == "routed"
         assert event["body_name"] == "江州市纪委监委" and event["receipt_number"]
         assert CANARY not in request.body.decode()
-        assert log["id"] == request.headers["x-guantong-delivery"]
+        assert log["id"] == request.headers["webhook-id"]
         assert (log["status"], log["attempts"], log["last_status_code"]) == ("delivered", 1, 200)
 
     async def test_the_verifier_rejects_a_tampered_body_a_stale_timestamp_or_another_secret(
@@ -114,14 +128,20 @@ class TestSignedDelivery:
             await _status(url, await _referral(client, key))
             await eventually(lambda: len(receiver.requests) == 1)
         headers, body = receiver.requests[0].headers, receiver.requests[0].body
-        sent_at = int(headers["x-guantong-timestamp"])
-        assert verify(hook["secret"], headers, body, now=sent_at + 299, window=300)
-        assert not verify(hook["secret"], headers, body.replace(b"routed", b"concluded"))
-        assert not verify(hook["secret"], headers, body, now=sent_at + 301, window=300)
-        assert not verify(
-            hook["secret"], {**headers, "x-guantong-timestamp": str(sent_at - 1)}, body
-        )
-        assert not verify("whsec_someone-else", headers, body)
+        signed_at = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+        captured_earlier = {
+            **headers,
+            "webhook-timestamp": str(int(signed_at.timestamp()) - 301),
+            "webhook-signature": Webhook(hook["secret"]).sign(
+                headers["webhook-id"], signed_at - timedelta(seconds=301), body.decode()
+            ),
+        }
+        assert verify(hook["secret"], headers, body) is not None
+        assert verify(hook["secret"], headers, body.replace(b"routed", b"concluded")) is None
+        assert verify(hook["secret"], captured_earlier, body) is None
+        assert verify(hook["secret"], {**headers, "webhook-id": str(uuid.uuid4())}, body) is None
+        other = "whsec_" + base64.b64encode(b"someone else's key, 32 bytes...").decode()
+        assert verify(other, headers, body) is None
 
     async def test_after_rotation_deliveries_are_signed_with_the_new_secret(self, url: str) -> None:
         _, key = await new_agency(url)
@@ -135,8 +155,8 @@ class TestSignedDelivery:
         new_secret = rotated.json()["secret"]
         assert rotated.status_code == 200 and new_secret != hook["secret"]
         request = receiver.requests[0]
-        assert verify(new_secret, request.headers, request.body)
-        assert not verify(hook["secret"], request.headers, request.body)
+        assert verify(new_secret, request.headers, request.body) is not None
+        assert verify(hook["secret"], request.headers, request.body) is None
 
 
 class TestRetries:
@@ -149,8 +169,8 @@ class TestRetries:
             await _settled(client, key, hook["id"])
             (log,) = await _log(client, key, hook["id"])
         first, second = receiver.requests
-        assert first.headers["x-guantong-delivery"] == second.headers["x-guantong-delivery"]
-        assert verify(hook["secret"], second.headers, second.body)
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]
+        assert verify(hook["secret"], second.headers, second.body) is not None
         assert (log["status"], log["attempts"], log["last_status_code"]) == ("delivered", 2, 200)
 
     async def test_a_delivery_fails_after_the_maximum_attempts(self, url: str) -> None:
@@ -198,7 +218,7 @@ async def _workers(url: str, count: int = 1, **config: Any) -> AsyncIterator[lis
     }
     values.update(config)
     engine = make_engine(url)
-    sealer = Sealer.from_config(SEAL_KEYS, "unused")
+    sealer = Sealer.from_spec(SEAL_KEYS)
     workers = [
         WebhookWorker(make_session_factory(engine), sealer, WorkerConfig(**values))
         for _ in range(count)
@@ -226,7 +246,7 @@ class TestWorkers:
                 return all(i["status"] == "delivered" for i in await _log(c, key, hook["id"]))
 
             await eventually(all_sent)
-        ids = [r.headers["x-guantong-delivery"] for r in receiver.requests]
+        ids = [r.headers["webhook-id"] for r in receiver.requests]
         assert len(ids) == 3 and len(set(ids)) == 3
 
     async def test_a_private_address_is_refused_again_at_delivery_time(self, url: str) -> None:

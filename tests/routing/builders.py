@@ -12,10 +12,10 @@ from services.routing.handlers import route_received_clue
 from services.routing.orm import inbox, outbox
 from services.routing.repository import Repository
 from services.routing.settings import Settings
-from shared.auth import issue_token
 from shared.codes import Category, Channel, Level, Rank
 from shared.events.contracts import ClueReceived, SubjectSnapshot
 from shared.inbox import claim
+from tests.support import tokens
 
 CONSUMER = "routing"  # the runtime names its consumer group, and so its inbox rows, after itself
 
@@ -90,11 +90,5 @@ async def inbox_count(sessions: async_sessionmaker[AsyncSession], event_id: str)
         return int((await session.execute(query)).scalar_one())
 
 
-def bearer(settings: Settings, *roles: str) -> dict[str, str]:
-    token = issue_token(
-        settings.jwt_secret,
-        user_id=f"u-{uuid4().hex[:8]}",
-        body_id=demo_id("jz-cdi"),
-        roles=list(roles),
-    )
-    return {"Authorization": f"Bearer {token}"}
+def bearer(settings: Settings, *roles: str, body: str = "jz-cdi") -> dict[str, str]:
+    return tokens.bearer("routing", settings, body_id=demo_id(body), roles=roles)

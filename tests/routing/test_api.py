@@ -11,10 +11,10 @@ from services.routing.api import CASE_MANAGEMENT
 from services.routing.app import create_app
 from services.routing.demo import DEMO_BODIES
 from services.routing.settings import Settings
-from shared.auth import issue_token
 from shared.codes import Level
 from tests.routing.builders import a_clue, bearer, deliver, demo_id
 from tests.support.http import serve
+from tests.support.tokens import token
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -29,11 +29,8 @@ class TestAuthentication:
         assert response.json()["status"] == 401
 
     async def test_a_token_signed_with_another_secret_is_401(self, api_settings: Settings) -> None:
-        forged = issue_token(
-            "another-secret-of-the-same-length-0123456789",
-            user_id="x",
-            body_id=None,
-            roles=[CASE_MANAGEMENT],
+        forged = token(
+            "routing", "another-secret-of-the-same-length-0123456789", roles=[CASE_MANAGEMENT]
         )
         async with serve(create_app(api_settings)) as client:
             response = await client.get(
@@ -110,8 +107,9 @@ class TestReviewQueue:
         for clue in mine:
             await deliver(sessions, clue, event_id=str(uuid4()))
         await deliver(sessions, a_clue("365021"), event_id=str(uuid4()))  # routed: not queued
+        province = bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
         async with serve(create_app(api_settings)) as client:
-            seen = await read_whole_queue(client, bearer(api_settings, CASE_MANAGEMENT))
+            seen = await read_whole_queue(client, province)
         ids = [item["clue_id"] for item in seen]
         assert len(ids) == len(set(ids))
         mine_ids = [str(c.clue_id) for c in mine]
@@ -128,6 +126,45 @@ class TestReviewQueue:
                 headers=bearer(api_settings, CASE_MANAGEMENT),
             )
         assert response.status_code == 422
+
+
+class TestCaseManagementScope:
+    async def test_a_commission_reads_its_own_and_its_counties_decisions_only(
+        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        county_clue, city_clue = a_clue("365021"), a_clue("365000", Level.CITY)
+        for clue in (county_clue, city_clue):
+            await deliver(sessions, clue, event_id=str(uuid4()))
+        city = bearer(api_settings, CASE_MANAGEMENT, body="jz-cdi")
+        county = bearer(api_settings, CASE_MANAGEMENT, body="qh-cdi")
+        async with serve(create_app(api_settings)) as client:
+            answers = [
+                (await client.get(f"/v1/decisions/{clue.clue_id}", headers=who)).status_code
+                for who, clue in (
+                    (city, county_clue),
+                    (city, city_clue),
+                    (county, county_clue),
+                    (county, city_clue),
+                )
+            ]
+        assert answers == [200, 200, 200, 404]
+
+    async def test_the_queue_shows_only_clues_of_the_commissions_territory(
+        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
+        outside = a_clue("369921")  # no commission there: it waits for review
+        await deliver(sessions, outside, event_id=str(uuid4()))
+        async with serve(create_app(api_settings)) as client:
+            city = await read_whole_queue(client, bearer(api_settings, CASE_MANAGEMENT))
+            province = await read_whole_queue(
+                client, bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
+            )
+            direct = await client.get(
+                f"/v1/decisions/{outside.clue_id}", headers=bearer(api_settings, CASE_MANAGEMENT)
+            )
+        assert str(outside.clue_id) not in {i["clue_id"] for i in city}
+        assert str(outside.clue_id) in {i["clue_id"] for i in province}
+        assert direct.status_code == 404
 
 
 async def read_whole_queue(

@@ -22,7 +22,7 @@ def system(
     running = System.on_free_ports(
         urls,
         log_dir=tmp_path_factory.mktemp(f"system-{backend}"),
-        jwt_secret=secrets.token_urlsafe(32),
+        jwt_secrets={name: secrets.token_urlsafe(32) for name in SERVICES},
     )
     with running:
         yield running

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from services.intake.app_state import runtime_of, settings_of
 from services.intake.auth import CurrentAgency
+from services.intake.refusals import AccessRefused
 from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks import registration
 from services.intake.webhooks.schemas import (
@@ -18,7 +19,7 @@ from services.intake.webhooks.schemas import (
 )
 from services.intake.webhooks.urls import UnsafeUrl
 from shared.pagination import InvalidCursor
-from shared.problems import NotFound, Unprocessable
+from shared.problems import Unprocessable
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -31,6 +32,10 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def _error(field: str, message: str) -> list[dict[str, str]]:
     # The same shape as validation errors, so clients read one format for every 422.
     return [{"field": field, "message": message}]
+
+
+def _refused(agency_id: UUID, webhook_id: UUID) -> AccessRefused:
+    return AccessRefused(_NO_WEBHOOK, agency_id=agency_id, target=f"webhook:{webhook_id}")
 
 
 def _with_secret(registered: registration.Registered) -> WebhookWithSecret:
@@ -78,7 +83,7 @@ async def list_webhooks(agency: CurrentAgency, request: Request) -> WebhookList:
 )
 async def delete_webhook(webhook_id: UUID, agency: CurrentAgency, request: Request) -> Response:
     if not await registration.delete(IntakeUnitOfWork(runtime_of(request)), agency.id, webhook_id):
-        raise NotFound(_NO_WEBHOOK)
+        raise _refused(agency.id, webhook_id)
     return Response(status_code=204)
 
 
@@ -96,7 +101,7 @@ async def rotate_secret(webhook_id: UUID, agency: CurrentAgency, request: Reques
         sealer=request.app.state.sealer,
     )
     if registered is None:
-        raise NotFound(_NO_WEBHOOK)
+        raise _refused(agency.id, webhook_id)
     view = _with_secret(registered)
     return JSONResponse(view.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
 
@@ -122,5 +127,5 @@ async def list_deliveries(
         message = "the cursor is not one this API returned"
         raise Unprocessable(message, slug="bad-cursor", errors=_error("cursor", message)) from exc
     if page is None:
-        raise NotFound(_NO_WEBHOOK)
+        raise _refused(agency.id, webhook_id)
     return page

@@ -1,5 +1,6 @@
 """Use cases of the webhook API: register, list, delete, rotate the secret, read the log."""
 
+import base64
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,8 @@ class Registered:
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    # Standard Webhooks: `whsec_` and the base64 of the key's bytes (24 to 64 of them).
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def seal_secret(sealer: Sealer, webhook_id: UUID, secret: str) -> tuple[str, bytes]:

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.text import Line
+
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(
@@ -20,8 +22,8 @@ class WebhookIn(BaseModel):
         },
     )
 
-    url: str = Field(min_length=1, max_length=2000, description="http(s), public address")
-    description: str | None = Field(None, max_length=200)
+    url: Line = Field(min_length=1, max_length=2000, description="http(s), public address")
+    description: Line | None = Field(None, max_length=200)
 
 
 class WebhookOut(BaseModel):
@@ -34,7 +36,7 @@ class WebhookOut(BaseModel):
 
 class WebhookWithSecret(WebhookOut):
     secret: str = Field(
-        description="Shown only in this response; sign-checks X-Guantong-Signature on deliveries"
+        description="Shown only in this response; verifies webhook-signature (Standard Webhooks)"
     )
 
 
@@ -43,7 +45,7 @@ class WebhookList(BaseModel):
 
 
 class DeliveryOut(BaseModel):
-    id: UUID = Field(description="Sent as X-Guantong-Delivery; the same on every retry")
+    id: UUID = Field(description="Sent as webhook-id; the same on every retry")
     referral_id: UUID
     status: Literal["pending", "delivered", "failed"]
     attempts: int

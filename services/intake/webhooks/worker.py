@@ -4,7 +4,7 @@ Several worker processes (replicas) can run it at once: claims take rows with
 FOR UPDATE SKIP LOCKED and lease them, and the HTTP call happens outside any transaction,
 so a slow receiver never holds a database lock. Delivery is at least once (a worker can stop
 after the receiver answered and before the result is written): receivers deduplicate on
-X-Guantong-Delivery.
+`webhook-id`. Signatures follow Standard Webhooks (https://www.standardwebhooks.com).
 """
 
 import asyncio
@@ -12,21 +12,20 @@ import contextlib
 import json
 import logging
 import random
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from standardwebhooks import Webhook
 
 from services.intake.sealing import Sealer
 from services.intake.settings import Settings
-from services.intake.webhooks.events import DELIVERED, EVENT_TYPE, FAILED
+from services.intake.webhooks.events import DELIVERED, FAILED
 from services.intake.webhooks.registration import open_secret
 from services.intake.webhooks.repository import DeliveryQueue
 from services.intake.webhooks.transport import Sent, WebhookClient
-from shared.auth import sign
 from shared.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -63,17 +62,17 @@ def backoff_seconds(attempts: int, config: WorkerConfig, rng: random.Random) -> 
 def signed_request(
     secret: str, delivery_id: str, payload: dict[str, Any]
 ) -> tuple[dict[str, str], bytes]:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    timestamp = int(time.time())
+    """Standard Webhooks: the signature covers `<webhook-id>.<webhook-timestamp>.<body>`."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    now = utcnow()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Guantong-Webhooks/1",
-        "X-Guantong-Event": EVENT_TYPE,
-        "X-Guantong-Delivery": delivery_id,
-        "X-Guantong-Timestamp": str(timestamp),
-        "X-Guantong-Signature": sign(secret, timestamp, body),
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(secret).sign(delivery_id, now, body),
     }
-    return headers, body
+    return headers, body.encode()
 
 
 class WebhookWorker:

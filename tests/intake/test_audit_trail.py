@@ -1,0 +1,70 @@
+"""Probing another agency's ids leaves a trace, and every request leaves an access log line
+that carries no personal data."""
+
+import logging
+import uuid
+
+import pytest
+
+from tests.intake.agency_builders import audit_entries
+from tests.intake.builders import auth, intake_app, new_agency, referral
+from tests.support.databases import DatabaseFactory
+from tests.support.http import serve
+
+CANARY = "金丝雀被反映人甲乙丙"
+
+
+@pytest.fixture
+def url(databases: DatabaseFactory, backend: str) -> str:
+    return databases.url(backend, "intake")
+
+
+async def test_probing_another_agencys_webhook_is_audited(url: str) -> None:
+    _, owner = await new_agency(url)
+    prober_id, prober = await new_agency(url)
+    async with serve(intake_app(url)) as client:
+        hook = await client.post(
+            "/v1/webhooks", json={"url": "https://93.184.215.14/h"}, headers=auth(owner)
+        )
+        webhook_id = hook.json()["id"]
+        answers = [
+            (await client.request(method, path, headers=auth(prober))).status_code
+            for method, path in (
+                ("GET", f"/v1/webhooks/{webhook_id}/deliveries"),
+                ("POST", f"/v1/webhooks/{webhook_id}/rotate-secret"),
+                ("DELETE", f"/v1/webhooks/{webhook_id}"),
+            )
+        ]
+    entries = await audit_entries(url, f"webhook:{webhook_id}")
+    assert answers == [404, 404, 404]
+    assert [(e.actor, e.action) for e in entries] == [(f"agency:{prober_id}", "access.refused")] * 3
+
+
+async def test_each_request_is_logged_without_query_or_personal_data(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    agency_id, key = await new_agency(url)
+    caplog.set_level(logging.INFO, logger="intake.access")
+    request_id = f"req-{uuid.uuid4().hex[:8]}"
+    async with serve(intake_app(url)) as client:
+        created = await client.post(
+            "/v1/referrals",
+            json=referral(summary=f"{CANARY}涉嫌违规"),
+            headers={**auth(key, str(uuid.uuid4())), "X-Request-Id": request_id},
+        )
+        listed = await client.get(
+            "/v1/referrals", params={"status": "received", "cursor": CANARY}, headers=auth(key)
+        )
+        anonymous = await client.get("/healthz")
+    lines = [r.getMessage() for r in caplog.records if r.name == "intake.access"]
+    assert created.headers["x-request-id"] == request_id
+    assert listed.status_code == 422 and anonymous.status_code == 200
+    assert any(
+        line.startswith("POST /v1/referrals 201 ")
+        and f"agency={agency_id}" in line
+        and f"request_id={request_id}" in line
+        for line in lines
+    ), lines
+    assert any(line.startswith("GET /v1/referrals 422 ") for line in lines), lines
+    assert any(line.startswith("GET /healthz 200 ") and "agency=-" in line for line in lines)
+    assert all(CANARY not in line and "?" not in line and "cursor" not in line for line in lines)

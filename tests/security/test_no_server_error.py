@@ -1,0 +1,111 @@
+"""No request makes a server error, on any service, on either database: property-based requests
+from each service's own OpenAPI document (schemathesis), with credentials that get past auth."""
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+import pytest_asyncio
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.python.asgi import shutdown_lifespans
+
+from services.casework.app import create_app as casework_app
+from services.casework.settings import Settings as CaseworkSettings
+from services.intake.app import create_app as intake_app
+from services.intake.settings import Settings as IntakeSettings
+from services.routing.app import create_app as routing_app
+from services.routing.demo import DEMO_BY_CODE, seed_demo
+from services.routing.settings import Settings as RoutingSettings
+from tests.intake.builders import auth, new_agency
+from tests.security.apps import app_for, settings_for
+from tests.support.databases import DatabaseFactory
+from tests.support.tokens import bearer
+
+# Attachment types schemathesis has no encoder for travel as the raw bytes they are.
+schemathesis.serializer.alias(
+    [
+        "application/pdf",
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+    "application/octet-stream",
+)
+
+UNLIMITED: dict[str, Any] = {"failed_auth_per_second": 1e9, "failed_auth_burst": 10**9}
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _document(app: FastAPI) -> Any:
+    return schemathesis.openapi.from_dict(app.openapi())
+
+
+# The documents need no database; requests go to the apps below, whose lifespans run.
+intake_schema = _document(intake_app(IntakeSettings()))
+routing_schema = _document(routing_app(RoutingSettings()))
+casework_schema = _document(casework_app(CaseworkSettings()))
+
+
+@pytest.fixture(scope="module")
+def intake(
+    databases: DatabaseFactory, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    store = str(tmp_path_factory.mktemp("attachments"))
+    overrides = {**UNLIMITED, "rate_limit_per_second": 1e9, "rate_limit_burst": 10**9}
+    url = databases.url(backend, "intake")
+    yield app_for("intake", settings_for("intake", url, attachment_dir=store, **overrides))
+    shutdown_lifespans()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def agency_key(databases: DatabaseFactory, backend: str) -> str:
+    _, key = await new_agency(databases.url(backend, "intake"), "模糊测试审计局")
+    return key
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def routing(databases: DatabaseFactory, backend: str) -> FastAPI:
+    url = databases.url(backend, "routing")
+    await seed_demo(RoutingSettings(database_url=url))
+    return app_for("routing", settings_for("routing", url, **UNLIMITED))
+
+
+@pytest.fixture(scope="module")
+def casework(databases: DatabaseFactory, backend: str) -> FastAPI:
+    url = databases.url(backend, "casework")
+    return app_for("casework", settings_for("casework", url, **UNLIMITED))
+
+
+# /readyz answers 503 by design while no broker runs, as in these tests.
+@intake_schema.exclude(path="/readyz").parametrize()
+@FUZZ
+def test_intake(case: Any, intake: FastAPI, agency_key: str) -> None:
+    headers = auth(agency_key)
+    if case.path.endswith(":unseal"):
+        headers = bearer("intake", intake.state.settings, roles=["reporter_unsealer"])
+    elif case.path.startswith("/v1/admin"):
+        headers = bearer("intake", intake.state.settings, roles=["intake_admin"])
+    case.call_and_validate(app=intake, headers=headers, checks=[not_a_server_error])
+
+
+@routing_schema.exclude(path="/readyz").parametrize()
+@FUZZ
+def test_routing(case: Any, routing: FastAPI) -> None:
+    headers = bearer(
+        "routing",
+        routing.state.settings,
+        roles=["case_management", "caseworker"],
+        body_id=DEMO_BY_CODE["jz-cdi"].id,
+    )
+    case.call_and_validate(app=routing, headers=headers, checks=[not_a_server_error])
+
+
+@casework_schema.exclude(path="/readyz").parametrize()
+@FUZZ
+def test_casework(case: Any, casework: FastAPI) -> None:
+    headers = bearer("casework", casework.state.settings, roles=["caseworker"], body_id=uuid4())
+    case.call_and_validate(app=casework, headers=headers, checks=[not_a_server_error])
