@@ -57,6 +57,33 @@ class Channel(StrEnum):
     SELF_FOUND = "self_found"
 
 
+class AgencyKind(StrEnum):
+    """Who sends clues (DOMAIN.md, Partner agencies)."""
+
+    DISCIPLINE_COMMISSION = "discipline_commission"
+    DISPATCHED_GROUP = "dispatched_group"
+    INSPECTION_OFFICE = "inspection_office"
+    AUDIT_BUREAU = "audit_bureau"
+    FINANCE_SUPERVISION = "finance_supervision"
+    POLICE = "police"
+    PROCURATORATE = "procuratorate"
+    COURT = "court"
+    PETITION_OFFICE = "petition_office"
+    HOTLINE = "hotline"
+    BUSINESS_ENVIRONMENT_OFFICE = "business_environment_office"
+    STATISTICS_BUREAU = "statistics_bureau"
+    DATA_MODEL_ALERT = "data_model_alert"
+
+
+class Disposition(StrEnum):
+    """The four ways of handling a clue, Rules Art 21."""
+
+    INQUIRY = "inquiry"
+    PRELIMINARY_VERIFICATION = "preliminary_verification"
+    SHELVED = "shelved"
+    CLOSED_NO_ACTION = "closed_no_action"
+
+
 class ClueStatus(StrEnum):
     """The status a referring agency sees (DOMAIN.md, lifecycle at intake)."""
 
@@ -116,6 +143,10 @@ DISPLAY_NAMES: dict[str, str] = {
     ClueStatus.TRANSFERRED: "已移送",
     ClueStatus.CONCLUDED: "已办结",
     ClueStatus.RETURNED_TO_SENDER: "已退回",
+    Disposition.INQUIRY: "谈话函询",
+    Disposition.PRELIMINARY_VERIFICATION: "初步核实",
+    Disposition.SHELVED: "暂存待查",
+    Disposition.CLOSED_NO_ACTION: "予以了结",
     Outcome.FORM_1: "第一种形态",
     Outcome.FORM_2: "第二种形态",
     Outcome.FORM_3: "第三种形态",

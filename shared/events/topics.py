@@ -8,6 +8,9 @@ CASE_DISPOSED = "case.disposed"
 CASE_HANDOFF_REQUESTED = "case.handoff_requested"
 CASE_CONCLUDED = "case.concluded"
 CLUE_STATUS = "clue.status"
+CLUE_LINKED = "clue.linked"
+ASSIGNMENT_OVERDUE = "assignment.overdue"
+CASE_PROGRESSED = "case.progressed"
 
 ALL = (
     CLUE_RECEIVED,
@@ -18,6 +21,9 @@ ALL = (
     CASE_HANDOFF_REQUESTED,
     CASE_CONCLUDED,
     CLUE_STATUS,
+    CLUE_LINKED,
+    ASSIGNMENT_OVERDUE,
+    CASE_PROGRESSED,
 )
 
 
@@ -38,6 +44,9 @@ OWNERS: dict[str, frozenset[str]] = {
     CASE_DISPOSED: frozenset({"casework"}),
     CASE_HANDOFF_REQUESTED: frozenset({"casework"}),
     CASE_CONCLUDED: frozenset({"casework"}),
+    CLUE_LINKED: frozenset({"routing"}),
+    ASSIGNMENT_OVERDUE: frozenset({"casework"}),
+    CASE_PROGRESSED: frozenset({"casework"}),
 }
 
 

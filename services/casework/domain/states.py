@@ -6,6 +6,8 @@ where it leads (`None`: it stays). `TRANSITIONS` is derived from it.
 
 from enum import StrEnum
 
+from shared.codes import Disposition as Disposition
+
 
 class Role(StrEnum):
     LEAD = "lead"
@@ -52,15 +54,6 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     EXTEND_CLOCK = "extend_clock"
     RECORD_REPORTER_NOTICE = "record_reporter_notice"
-
-
-class Disposition(StrEnum):
-    """The four ways of handling a clue, Rules Art 21."""
-
-    INQUIRY = "inquiry"
-    PRELIMINARY_VERIFICATION = "preliminary_verification"
-    SHELVED = "shelved"
-    CLOSED_NO_ACTION = "closed_no_action"
 
 
 _S = AssignmentState

@@ -4,29 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from uuid import UUID
 
+from shared.codes import AgencyKind as AgencyKind
 from shared.codes import Category, Channel, Level, Rank, Topic
 from shared.events.contracts import ClueReceived
-
-
-class AgencyKind(StrEnum):
-    """Who sends clues (DOMAIN.md, Partner agencies); a candidate for shared/codes.py."""
-
-    DISCIPLINE_COMMISSION = "discipline_commission"
-    DISPATCHED_GROUP = "dispatched_group"
-    INSPECTION_OFFICE = "inspection_office"
-    AUDIT_BUREAU = "audit_bureau"
-    FINANCE_SUPERVISION = "finance_supervision"
-    POLICE = "police"
-    PROCURATORATE = "procuratorate"
-    COURT = "court"
-    PETITION_OFFICE = "petition_office"
-    HOTLINE = "hotline"
-    BUSINESS_ENVIRONMENT_OFFICE = "business_environment_office"
-    STATISTICS_BUREAU = "statistics_bureau"
-    DATA_MODEL_ALERT = "data_model_alert"
 
 
 @dataclass(frozen=True)
