@@ -24,7 +24,7 @@ from sqlalchemy import Table
 from shared.consumer import dead_letters as dl
 from shared.db import make_engine
 from shared.events.topics import dead_letter
-from shared.kafka import KafkaPublisher
+from shared.kafka import KafkaPublisher, Security, client_options
 from shared.outbox import admin
 from shared.settings import ServiceSettings
 
@@ -45,10 +45,14 @@ class DeadLetter:
         return value.decode("utf-8", "replace")
 
 
-async def read_dead_letters(bootstrap: str, topics: Sequence[str]) -> list[DeadLetter]:
+async def read_dead_letters(
+    bootstrap: str, topics: Sequence[str], *, security: Security | None = None
+) -> list[DeadLetter]:
     """Every record of the topics' dead-letter topics, read from the start until quiet (end
     offsets are not trusted: the embedded broker reports them wrong)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, **(security or {})
+    )
     await consumer.start()
     found: list[DeadLetter] = []
     try:
@@ -73,8 +77,14 @@ async def read_dead_letters(bootstrap: str, topics: Sequence[str]) -> list[DeadL
     return sorted(found, key=lambda d: (d.source_topic, d.record.partition, d.record.offset))
 
 
-async def replay(bootstrap: str, letters: Sequence[DeadLetter], *, client_id: str) -> int:
-    publisher = KafkaPublisher(bootstrap, client_id=client_id)
+async def replay(
+    bootstrap: str,
+    letters: Sequence[DeadLetter],
+    *,
+    client_id: str,
+    security: Security | None = None,
+) -> int:
+    publisher = KafkaPublisher(bootstrap, client_id=client_id, security=security)
     try:
         await publisher.send_batch(
             [
@@ -143,7 +153,9 @@ async def _dlq(
     topics: Sequence[str],
     out: TextIO,
 ) -> int:
-    letters = await read_dead_letters(settings.kafka_bootstrap_servers, topics)
+    letters = await read_dead_letters(
+        settings.kafka_bootstrap_servers, topics, security=client_options(settings)
+    )
     if args.command == "list":
         for letter in letters:
             print(_line(letter), file=out)
@@ -164,7 +176,12 @@ async def _dlq(
                     file=out,
                 )
         return 0
-    count = await replay(settings.kafka_bootstrap_servers, chosen, client_id=f"{service}-dlq")
+    count = await replay(
+        settings.kafka_bootstrap_servers,
+        chosen,
+        client_id=f"{service}-dlq",
+        security=client_options(settings),
+    )
     print(f"replayed {count}", file=out)
     return 0
 

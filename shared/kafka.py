@@ -4,25 +4,55 @@ import asyncio
 import contextlib
 import logging
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
+
+from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 Record = tuple[str, str, bytes, list[tuple[str, bytes]]]
+# aiokafka keyword arguments that authenticate and encrypt a client (client_options).
+Security = Mapping[str, Any]
+
+
+def client_options(settings: ServiceSettings) -> dict[str, Any]:
+    """The security arguments of every aiokafka client a service builds: producer, consumers,
+    admin client and the readiness probe all reach the cluster the same way."""
+    protocol = settings.kafka_security_protocol
+    options: dict[str, Any] = {"security_protocol": protocol}
+    if protocol.startswith("SASL_"):
+        password = settings.kafka_sasl_password
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = password.get_secret_value() if password else None
+    if protocol.endswith("SSL"):
+        options["ssl_context"] = create_ssl_context(
+            cafile=settings.kafka_ssl_cafile,
+            certfile=settings.kafka_ssl_certfile,
+            keyfile=settings.kafka_ssl_keyfile,
+        )
+    return options
 
 
 class KafkaPublisher:
     """Sends batches with acks=all and waits for every acknowledgement before returning."""
 
     def __init__(
-        self, bootstrap_servers: str, *, client_id: str, max_request_size: int = 1024 * 1024
+        self,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        max_request_size: int = 1024 * 1024,
+        security: Security | None = None,
     ) -> None:
         self._bootstrap_servers = bootstrap_servers
+        self._security = dict(security or {})
         self._client_id = client_id
         self._max_request_size = max_request_size
         self._producer: AIOKafkaProducer | None = None
@@ -36,6 +66,7 @@ class KafkaPublisher:
             enable_idempotence=False,
             linger_ms=2,
             max_request_size=self._max_request_size,
+            **self._security,
         )
         try:
             await producer.start()
@@ -70,9 +101,13 @@ class KafkaPublisher:
 
 
 async def ensure_topics(
-    bootstrap_servers: str, names: Iterable[str], *, partitions: int = 3
+    bootstrap_servers: str,
+    names: Iterable[str],
+    *,
+    partitions: int = 3,
+    security: Security | None = None,
 ) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **(security or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -91,19 +126,24 @@ async def ensure_topics(
 _API_VERSIONS = struct.pack(">hhih", 18, 0, 0x6774, 9) + b"readiness"
 
 
-async def broker_reachable(bootstrap_servers: str, wait_seconds: float = 1.0) -> bool:
+async def broker_reachable(
+    bootstrap_servers: str, wait_seconds: float = 1.0, *, security: Security | None = None
+) -> bool:
     """True when a bootstrap broker answers a real Kafka request in time. A TCP connect alone
-    says nothing: a frozen (SIGSTOPped) broker's kernel still accepts connections."""
+    says nothing: a frozen (SIGSTOPped) broker's kernel still accepts connections. Brokers answer
+    ApiVersions before SASL authentication, so only TLS needs configuring here."""
+    ssl_context = (security or {}).get("ssl_context")
     for server in bootstrap_servers.split(","):
         with contextlib.suppress(OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
-            if await asyncio.wait_for(_ask_api_versions(server.strip()), wait_seconds):
+            probe = _ask_api_versions(server.strip(), ssl_context)
+            if await asyncio.wait_for(probe, wait_seconds):
                 return True
     return False
 
 
-async def _ask_api_versions(server: str) -> bool:
+async def _ask_api_versions(server: str, ssl_context: Any = None) -> bool:
     host, _, port = server.rpartition(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
+    reader, writer = await asyncio.open_connection(host, int(port), ssl=ssl_context)
     try:
         writer.write(struct.pack(">i", len(_API_VERSIONS)) + _API_VERSIONS)
         await writer.drain()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.db import make_engine, make_session_factory
 from shared.heartbeat import live_beats, summarize
-from shared.kafka import broker_reachable
+from shared.kafka import broker_reachable, client_options
 from shared.outbox.admin import backlog
 from shared.settings import ServiceSettings
 
@@ -114,7 +114,10 @@ def health_router(*, consumes: bool) -> APIRouter:
         runtime: Runtime = request.app.state.runtime
         database, broker = await asyncio.gather(
             runtime.database_ready(),
-            broker_reachable(runtime.settings.kafka_bootstrap_servers),
+            broker_reachable(
+                runtime.settings.kafka_bootstrap_servers,
+                security=client_options(runtime.settings),
+            ),
         )
         body: dict[str, Any] = {
             "status": "ready" if database else "unavailable",

@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.secrets import random_token, resolve
+from shared.secrets import MissingSecret, random_token, resolve
 
 VAR_DIR = Path("var")
 
@@ -31,6 +31,25 @@ class ServiceSettings(BaseSettings):
         6000, validation_alias=AliasChoices("KAFKA_SESSION_TIMEOUT_MS")
     )
     topic_partitions: int = Field(3, validation_alias=AliasChoices("KAFKA_TOPIC_PARTITIONS"))
+    # How every client reaches the cluster (shared/kafka.py client_options): PLAINTEXT suits the
+    # embedded broker; production clusters take SASL_SSL with one SCRAM user per service.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "SCRAM-SHA-512", validation_alias=AliasChoices("KAFKA_SASL_MECHANISM")
+    )
+    kafka_sasl_username: str | None = Field(
+        None, validation_alias=AliasChoices("KAFKA_SASL_USERNAME")
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("KAFKA_SASL_PASSWORD")
+    )
+    kafka_ssl_cafile: str | None = Field(None, validation_alias=AliasChoices("KAFKA_SSL_CAFILE"))
+    kafka_ssl_certfile: str | None = Field(
+        None, validation_alias=AliasChoices("KAFKA_SSL_CERTFILE")
+    )
+    kafka_ssl_keyfile: str | None = Field(None, validation_alias=AliasChoices("KAFKA_SSL_KEYFILE"))
     # Staff tokens: HS256 under this service's own secret, unless a JWKS URL is configured, in
     # which case RS256 tokens of the identity provider are verified with its published keys.
     jwt_secret: SecretStr | None = None
@@ -88,6 +107,21 @@ class ServiceSettings(BaseSettings):
                 generate=generate,
             )
         return data
+
+    @model_validator(mode="after")
+    def _kafka_credentials(self) -> "ServiceSettings":
+        """A SASL protocol without a user is a misconfiguration no local default can repair."""
+        if self.kafka_security_protocol.startswith("SASL_"):
+            for variable, value in (
+                ("KAFKA_SASL_USERNAME", self.kafka_sasl_username),
+                ("KAFKA_SASL_PASSWORD", self.kafka_sasl_password),
+            ):
+                if not value:
+                    raise MissingSecret(
+                        f"{variable} is not set; KAFKA_SECURITY_PROTOCOL="
+                        f"{self.kafka_security_protocol} needs it"
+                    )
+        return self
 
     def hs256_secret(self) -> str:
         """The local token secret; only called when no JWKS URL is configured."""

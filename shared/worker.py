@@ -24,7 +24,7 @@ from shared.event_keys import keyring_for, signer_for
 from shared.events.signing import KeyRing
 from shared.events.topics import ALL_WITH_DEAD_LETTERS
 from shared.heartbeat import HeartbeatWriter, Probe
-from shared.kafka import KafkaPublisher, ensure_topics
+from shared.kafka import KafkaPublisher, client_options, ensure_topics
 from shared.lease import LeaseState, lease_for, run_leased
 from shared.outbox import OUTBOX_CHANNEL, OutboxRelay, RelayConfig
 from shared.runtime import Runtime
@@ -73,6 +73,7 @@ class Worker:
             self.settings.kafka_bootstrap_servers,
             client_id=f"{self.name}-worker",
             max_request_size=self.settings.kafka_max_request_bytes,
+            security=client_options(self.settings),
         )
         relay = OutboxRelay(runtime.engine, runtime.outbox, publisher, signer, self._relay_config())
         runtime.relay = relay
@@ -140,6 +141,7 @@ class Worker:
                     self.settings.kafka_bootstrap_servers,
                     ALL_WITH_DEAD_LETTERS,
                     partitions=self.settings.topic_partitions,
+                    security=client_options(self.settings),
                 )
                 break
             except Exception as exc:
@@ -170,6 +172,7 @@ class Worker:
         consumer = EventConsumer(
             name=self.name,
             bootstrap_servers=s.kafka_bootstrap_servers,
+            security=client_options(s),
             subscriptions=subscriptions,
             session_factory=runtime.sessions,
             inbox=runtime.inbox,

@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         from shared.token_cli import main as token_main
 
         return token_main(SERVICE, settings.database_url, orm.revoked_tokens, argv[1:])
-    elif command == "serve":
+    elif command in ("serve", "api"):
         # An import string, so that each of several workers builds its own app.
         uvicorn.run(
             "services.casework.app:create_app",

@@ -36,7 +36,7 @@ def main(argv: list[str]) -> None:
         from shared.token_cli import main as token_main
 
         raise SystemExit(token_main("intake", settings.database_url, orm.revoked_tokens, argv[1:]))
-    elif command == "serve":
+    elif command in ("serve", "api"):
         uvicorn.run(
             "services.intake.app:create_app",
             factory=True,

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from shared.token_cli import main as token_main
 
         return token_main(SERVICE, settings.database_url, orm.revoked_tokens, args[1:])
-    elif command == "serve":
+    elif command in ("serve", "api"):
         # A factory string, so that every worker process builds its own app from the environment.
         uvicorn.run(
             "services.routing.app:create_app",

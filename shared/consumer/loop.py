@@ -35,7 +35,7 @@ from shared.events import Envelope, EnvelopeError, Event, decode
 from shared.events.signing import KeyRing, Unauthenticated, WrongProducer
 from shared.events.topics import dead_letter
 from shared.inbox import claim
-from shared.kafka import KafkaPublisher
+from shared.kafka import KafkaPublisher, Security
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class EventConsumer:
         *,
         name: str,
         bootstrap_servers: str,
+        security: Security | None = None,
         subscriptions: list[Subscription],
         session_factory: async_sessionmaker[AsyncSession],
         inbox: Table,
@@ -76,6 +77,7 @@ class EventConsumer:
         self.status = ConsumerStatus(group=name)
         self._handlers = {s.topic: s.handler for s in subscriptions}
         self._bootstrap_servers = bootstrap_servers
+        self._security = dict(security or {})
         self._session_timeout_ms = session_timeout_ms
         self._sessions = session_factory
         self._inbox = inbox
@@ -102,6 +104,7 @@ class EventConsumer:
             max_poll_records=200,
             # The default 500 ms fetch wait costs ~115 ms per hop on the embedded broker.
             fetch_max_wait_ms=20,
+            **self._security,
         )
         consumer.subscribe(list(self._handlers), listener=StatusListener(self.status))
         return consumer
