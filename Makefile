@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: venv run test lint format bench clean
+.PHONY: venv run test lint format bench clean lock compose-up compose-down
 
 venv: $(STAMP)
 
@@ -36,3 +36,18 @@ bench: venv
 
 clean:
 	rm -rf var/*.db var/*.db-* var/*.log var/demo-credentials.json var/bench-*
+
+# The image's pinned runtime dependencies (deploy/requirements.lock), from what .venv runs.
+lock: venv
+	$(BIN)/python -m deploy.lock > deploy/requirements.lock
+
+# On a machine with Docker (Compose v2): the image, Kafka, PostgreSQL, the services, Prometheus.
+# Needs deploy/.env (copy deploy/.env.example and fill it in); APIs on 127.0.0.1:8001-8003.
+COMPOSE := docker compose --file deploy/compose.yaml --env-file deploy/.env
+
+compose-up:
+	test -f deploy/.env || { echo "deploy/.env is missing: copy deploy/.env.example and fill it in"; exit 1; }
+	$(COMPOSE) up --build --detach
+
+compose-down:
+	$(COMPOSE) down
