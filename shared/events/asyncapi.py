@@ -193,7 +193,8 @@ _SERVERS = {
 }
 
 
-def document() -> dict[str, Any]:
+def _channels() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Channels, their messages, and the payloads' shared schemas."""
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {"DeadLetter": _dead_letter_message()}
     schemas: dict[str, Any] = {}
@@ -210,6 +211,11 @@ def document() -> dict[str, Any]:
             "description": f"records of {topic} that failed after bounded retries",
             "messages": {"DeadLetter": {"$ref": "#/components/messages/DeadLetter"}},
         }
+    return channels, messages, schemas
+
+
+def document() -> dict[str, Any]:
+    channels, messages, schemas = _channels()
     return {
         "asyncapi": "3.0.0",
         "info": {"title": "Guantong events (贯通事件)", "version": "1"},
