@@ -118,10 +118,12 @@ async def act(
 
 
 def _versions(if_match: str | None) -> frozenset[int]:
-    """The strong ETags named; `*` names none, so it is refused as missing."""
+    """The strong ETags named (a weak one never matches, RFC 9110 13.1.1); `*` names none, so
+    it is refused as missing."""
     if if_match is None or if_match.strip() in ("", "*"):
         raise PreconditionRequired("send the assignment's ETag in If-Match")
-    versions = frozenset(int(m[1]) for m in _ETAG.finditer(if_match))
+    tags = (_ETAG.fullmatch(tag.strip()) for tag in if_match.split(","))
+    versions = frozenset(int(m[1]) for m in tags if m)
     if not versions:
         raise PreconditionFailed("If-Match names no version of this assignment")
     return versions
