@@ -1,6 +1,6 @@
 """The inbox queries: filtered, sorted, keyset-paginated pages and counts per state."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -46,7 +46,7 @@ class InboxQueries:
 
     async def counts(self, f: InboxFilter, *, now: datetime) -> dict[str, int]:
         """Per state, under every filter but the state itself."""
-        everything = InboxFilter(**{**f.__dict__, "states": frozenset()})
+        everything = replace(f, states=frozenset())
         query = self._filtered(select(t.state, func.count()), everything, now)
         rows = (await self._session.execute(query.group_by(t.state))).all()
         return {str(state): int(n) for state, n in rows}

@@ -17,6 +17,7 @@ from services.casework.assignments.details import (
 )
 from services.casework.assignments.handlers import AssignmentDetail
 from services.casework.domain import Assignment, AssignmentState, Disposition, Role
+from services.casework.errors import etag
 from shared.codes import Category, Channel, Level, Outcome, Rank
 
 
@@ -82,7 +83,7 @@ class AssignmentView(BaseModel):
             "body_id": a.body_id,
             "role": a.role,
             "state": a.state,
-            "etag": f'"v{a.version}"',
+            "etag": etag(a.version),
             "version": a.version,
             "decision_id": a.decision_id,
             "stage": a.stage,
