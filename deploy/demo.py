@@ -2,7 +2,7 @@
 
 import asyncio
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
@@ -41,6 +41,10 @@ class Credentials:
     agencies: list[Agency]
     caseworkers: list[Person]
     case_management: Person
+    # Casework: a supervisor and an auditor per body, and the city's case-management office,
+    # whose token names the bodies under it (casework's statistics reach that far).
+    casework_staff: tuple[Person, ...] = ()
+    casework_office: Person | None = None
 
     def caseworker(self, body_name: str) -> Person:
         for person in self.caseworkers:
@@ -53,6 +57,8 @@ class Credentials:
             "agencies": [asdict(a) for a in self.agencies],
             "caseworkers": [asdict(c) for c in self.caseworkers],
             "case_management": asdict(self.case_management),
+            "casework_staff": [asdict(p) for p in self.casework_staff],
+            "casework_office": asdict(self.casework_office) if self.casework_office else None,
         }
 
 
@@ -79,7 +85,32 @@ async def seed(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, str])
         case_management=_person(
             jwt_secrets, "routing", city, ("case_management",), "demo-case-management"
         ),
+        casework_staff=tuple(
+            _person(jwt_secrets, "casework", body, (role,), f"demo-{role}-{body.code}")
+            for body in DEMO_BODIES
+            for role in ("supervisor", "auditor")
+        ),
+        casework_office=_person(
+            jwt_secrets,
+            "casework",
+            city,
+            ("case_management_office",),
+            "demo-casework-office",
+            bodies=_under(city, DEMO_BODIES),
+        ),
     )
+
+
+def _under(root: Any, bodies: Sequence[Any]) -> tuple[UUID, ...]:
+    """Every body whose chain of parents reaches `root`."""
+    found: list[UUID] = []
+    pending = [root.id]
+    while pending:
+        parent = pending.pop()
+        children = [b.id for b in bodies if b.parent_id == parent and b.id not in found]
+        found.extend(children)
+        pending.extend(children)
+    return tuple(found)
 
 
 def seed_blocking(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, str]) -> Credentials:
@@ -101,10 +132,24 @@ def seed_blocking(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, st
     return result[0]
 
 
+ROLE_NAMES = {
+    "case_management": "案管人员",
+    "case_management_office": "案管人员",
+    "supervisor": "审批领导",
+    "auditor": "审计监督人员",
+}
+
+
 def _person(
-    secrets: Mapping[str, str], service: str, body: Any, roles: tuple[str, ...], user_id: str
+    secrets: Mapping[str, str],
+    service: str,
+    body: Any,
+    roles: tuple[str, ...],
+    user_id: str,
+    *,
+    bodies: Sequence[UUID] = (),
 ) -> Person:
-    role_name = "案管人员" if "case_management" in roles else "办案人员"
+    role_name = ROLE_NAMES.get(roles[0], "办案人员")
     name = f"{body.name}{role_name}"
     body_id: UUID = body.id
     return Person(
@@ -124,6 +169,7 @@ def _person(
             body_id=body_id,
             roles=roles,
             name=name,
+            bodies=bodies,
         ),
     )
 

@@ -1,7 +1,7 @@
 """RFC 9457 problem details: one exception type and one set of handlers for every service."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
@@ -130,10 +130,12 @@ def install_domain_errors(
     mapping: Mapping[type[E], type[Problem]],
     *,
     with_detail: bool,
+    extensions: Callable[[E], Mapping[str, Any]] = lambda _exc: {},
 ) -> None:
     """Each of one service's domain errors becomes one problem+json kind, for every route.
 
-    Exact types only: an error the mapping does not name is a plain 400.
+    Exact types only: an error the mapping does not name is a plain 400. `extensions` adds
+    members to the body (a 409's allowed actions, say): only what is safe to show the caller.
     """
 
     @app.exception_handler(base)
@@ -145,6 +147,7 @@ def install_domain_errors(
             slug=kind.slug,
             detail=str(exc) if with_detail else None,
             instance=request.url.path,
+            **extensions(exc),
         )
 
 

@@ -1,11 +1,16 @@
-"""Composition root of casework's API process (the relay and the consumer run in worker.py)."""
+"""Composition root of casework's API process (the relay, consumers and jobs run in worker.py)."""
 
 from fastapi import FastAPI
 
-from services.casework import api
+from services.casework.assignments.api import router as assignments
+from services.casework.audit.api import router as audit
+from services.casework.deadlines.calendar import CalendarCache
+from services.casework.deps import Services
 from services.casework.domain import CaseworkError
+from services.casework.errors import PROBLEMS, extensions
 from services.casework.orm import metadata, revoked_tokens
 from services.casework.settings import Settings
+from services.casework.stats.api import router as stats
 from shared.auth import TokenVerifier
 from shared.bearer import TokenGate
 from shared.http_limits import install_limits
@@ -21,20 +26,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def runtime(app: FastAPI) -> Runtime:
         built = Runtime.build(SERVICE, resolved, metadata)
         verifier = TokenVerifier.for_service(SERVICE, resolved)
-        app.state.tokens = TokenGate(verifier, built.sessions, revoked_tokens)
+        gate = TokenGate(verifier, built.sessions, revoked_tokens)
+        # shared.bearer reads the gate from app.state.tokens; casework's routes read services.
+        app.state.tokens = gate
+        app.state.services = Services(resolved, built, gate, CalendarCache(resolved.clock_policy()))
         return built
 
     app = FastAPI(
         title="Guantong casework",
-        version="0.1.0",
-        summary="Assignments of routed clues to supervisory bodies",
+        version="0.2.0",
+        summary="Assignments of routed clues to supervisory bodies: the whole lifecycle",
         lifespan=lifespan_for(runtime),
     )
     app.state.settings = resolved
     install_problem_handlers(app)
     install_limits(app, resolved)
-    # Title only: a detail could echo data of a body the caller does not belong to.
-    install_domain_errors(app, CaseworkError, api.PROBLEMS, with_detail=False)
+    install_domain_errors(app, CaseworkError, PROBLEMS, with_detail=False, extensions=extensions)
     app.include_router(health_router(consumes=True))
-    app.include_router(api.router)
+    app.include_router(assignments)
+    app.include_router(audit)
+    app.include_router(stats)
     return app

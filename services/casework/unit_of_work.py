@@ -1,34 +1,76 @@
-"""Where casework's transactions live: the API's unit of work and the consumer's event scope."""
+"""Casework's unit of work: its repositories, scoped to the caller, and its events' contracts.
 
-from typing import Self
+The API opens one per request, scoped to the caller's body (or the bodies a token names);
+consumers, scheduled jobs and the command line join or open one with the SYSTEM scope.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.casework.repository import AssignmentRepository
+from services.casework.assignments.inbox import InboxQueries
+from services.casework.assignments.repository import AssignmentRepository
+from services.casework.audit.repository import AuditLog
+from services.casework.deadlines.calendar import CalendarCache
+from services.casework.deadlines.repository import CalendarStore
+from services.casework.domain import Timekeeper
+from services.casework.domain.events import DomainEvent
+from services.casework.publishing import contracts_of
+from services.casework.scope import SYSTEM, Scope
+from services.casework.stats.repository import StatsQueries
 from shared.events import Event
-from shared.uow import SessionEmitter, UnitOfWork
+from shared.uow import UnitOfWork
 
 SOURCE = "/guantong/casework"
 
 
 class CaseworkUnitOfWork(UnitOfWork):
-    """API side: owns its session; only commit() writes, together with the events it emits."""
-
     assignments: AssignmentRepository
+    inbox: InboxQueries
+    audit: AuditLog
+    calendar: CalendarStore
+    stats: StatsQueries
 
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.assignments = AssignmentRepository(self.session)
-        return self
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession] | None,
+        outbox: Table,
+        *,
+        calendar: CalendarCache,
+        scope: Scope = SYSTEM,
+        source: str = SOURCE,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.scope = scope
+        self._calendar_cache = calendar
+        super().__init__(session_factory, outbox, source=source, on_commit=on_commit)
+
+    def bind(self, session: AsyncSession) -> None:
+        self.audit = AuditLog(session, self.scope)
+        self.assignments = AssignmentRepository(session, scope=self.scope, audit=self.audit)
+        self.inbox = InboxQueries(session, scope=self.scope)
+        self.calendar = CalendarStore(session)
+        self.stats = StatsQueries(session, scope=self.scope)
+
+    async def lock_for_writing(self) -> None:
+        """First in every transaction that changes assignments (see AuditLog.lock)."""
+        await self.audit.lock()
+
+    async def timekeeper(self) -> Timekeeper:
+        return await self._calendar_cache.timekeeper(self.calendar)
+
+    def publishable(self, event: Any) -> Sequence[Event]:
+        if isinstance(event, DomainEvent):
+            return contracts_of(event)
+        return super().publishable(event)
 
 
+@dataclass(frozen=True)
 class EventScope:
-    """Consumer side: the consumer loop owns the transaction; events are staged into it."""
+    """Compatibility only (see services/casework/handlers.py): a consumer's session and outbox."""
 
-    def __init__(self, session: AsyncSession, outbox: Table) -> None:
-        self.assignments = AssignmentRepository(session)
-        self._emitter = SessionEmitter(session, outbox, source=SOURCE)
-
-    async def emit(self, *events: Event) -> None:
-        await self._emitter.emit(*events)
+    session: AsyncSession
+    outbox: Table

@@ -1,8 +1,10 @@
 """Consuming events: the inbox loop, failure classification, dead letters, liveness."""
 
+from shared.consumer.apply import apply_events
 from shared.consumer.failures import EventRefused, is_transient
-from shared.consumer.loop import EventConsumer, Handler, Subscription
+from shared.consumer.loop import EventConsumer, Subscription
 from shared.consumer.status import ConsumerStatus
+from shared.consumer.types import Handler
 
 __all__ = [
     "ConsumerStatus",
@@ -10,5 +12,6 @@ __all__ = [
     "EventRefused",
     "Handler",
     "Subscription",
+    "apply_events",
     "is_transient",
 ]

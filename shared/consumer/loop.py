@@ -11,7 +11,7 @@
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -21,6 +21,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.backoff import Backoff
+from shared.consumer.apply import apply_events
 from shared.consumer.dead_letters import dead_letter_headers
 from shared.consumer.failures import EventRefused, Poison, handler_reason, is_transient
 from shared.consumer.status import (
@@ -31,15 +32,14 @@ from shared.consumer.status import (
     ConsumerStatus,
     StatusListener,
 )
+from shared.consumer.types import Handler
 from shared.events import Envelope, EnvelopeError, Event, decode
 from shared.events.signing import KeyRing, Unauthenticated, WrongProducer
 from shared.events.topics import dead_letter
-from shared.inbox import claim
 from shared.kafka import KafkaPublisher, Security
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 
 
@@ -240,10 +240,10 @@ class EventConsumer:
         await self._dead_letter(item.record, reason, attempts=attempt)
 
     async def _apply(self, items: list[Decoded]) -> None:
-        async with self._sessions() as session, session.begin():
-            for item in items:
-                if await claim(session, self._inbox, consumer=self.name, event_id=item.event_id):
-                    await self._handlers[item.record.topic](session, item.event)
+        events = [(item.event_id, item.event) for item in items]
+        await apply_events(
+            self._sessions, self._inbox, consumer=self.name, handlers=self._handlers, events=events
+        )
         self._after_commit()
 
     async def _dead_letter(self, record: Record, reason: str, *, attempts: int) -> None:

@@ -1,6 +1,7 @@
 """Plain aiokafka clients for tests that go through the real broker."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -56,3 +57,52 @@ async def read_topic(
         return await eventually(more)
     finally:
         await consumer.stop()
+
+
+class Tap:
+    """Reads topics from the beginning in the background, keeping records by key, so a test
+    waits for what it published to come out without a consumer group (and its join) per read."""
+
+    def __init__(self, bootstrap: str, topics: Sequence[str]) -> None:
+        self._bootstrap, self._topics = bootstrap, topics
+        self._seen: dict[bytes, list[ConsumerRecord[bytes, bytes]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> "Tap":
+        consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        await consumer.topics()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in self._topics
+            for p in consumer.partitions_for_topic(topic) or ()
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        self._task = asyncio.create_task(self._read(consumer))
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _read(self, consumer: AIOKafkaConsumer) -> None:
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=200)
+                for records in batches.values():
+                    for record in records:
+                        self._seen.setdefault(record.key or b"", []).append(record)
+        finally:
+            await consumer.stop()
+
+    async def records(
+        self, key: bytes, until: Callable[[list[ConsumerRecord[bytes, bytes]]], bool]
+    ) -> list[ConsumerRecord[bytes, bytes]]:
+        async def probe() -> list[ConsumerRecord[bytes, bytes]] | None:
+            found = list(self._seen.get(key, ()))
+            return found if until(found) else None
+
+        return await eventually(probe)

@@ -12,7 +12,7 @@ from services.casework.worker import build_worker
 from shared.codes import ClueStatus
 from shared.event_keys import signer_for
 from shared.events import Envelope, decode, encode
-from shared.events.contracts import ClueRouted, ClueStatusChanged
+from shared.events.contracts import ClueRouted, ClueStatusChanged, DecisionKind
 from shared.events.topics import ALL_WITH_DEAD_LETTERS, CLUE_ROUTED, CLUE_STATUS, dead_letter
 from shared.kafka import ensure_topics
 from tests.casework.builders import bearer, routed
@@ -46,12 +46,19 @@ async def test_routed_clue_becomes_an_assignment_and_reports_assigned(
     lead, co, late = uuid4(), uuid4(), uuid4()
     event = routed(lead=lead, co=[co])
     # Same clue, so same key and partition: once `late` is assigned, both copies were consumed.
-    follow_up = routed(clue_id=event.clue_id, lead=lead, co=[co, late])
+    follow_up = routed(
+        clue_id=event.clue_id, lead=lead, co=[co, late], stage=2, kind=DecisionKind.REROUTE
+    )
     record = as_record(event)
     await publish(kafka_bootstrap, [record, record, as_record(follow_up)])
     await eventually(lambda: assignments_visible(live_client, late))
+    # The lead, chosen again, carries its assignment over to the newer decision.
     (mine,) = await assignments_visible(live_client, lead)
-    assert (mine["clue_id"], mine["decision_id"]) == (str(event.clue_id), str(event.decision_id))
+    assert (mine["clue_id"], mine["decision_id"]) == (
+        str(event.clue_id),
+        str(follow_up.decision_id),
+    )
+    assert mine["stage"] == 2
     assert len(await assignments_visible(live_client, co)) == 1
 
     published = (await read_topic(kafka_bootstrap, CLUE_STATUS, key=event.key().encode()))[0]

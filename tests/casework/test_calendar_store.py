@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.casework.calendar_cli import load_files, seed
+from services.casework.cli_support import UnitsOfWork, units_of_work
+from services.casework.deadlines.cli import load_files, seed
 from services.casework.orm import calendar_years
+from services.casework.settings import Settings
 from shared.db import make_engine, make_session_factory
 from shared.workdays import CHINA, CalendarFileError, WorkingCalendar
 from shared.workdays.store import read_calendar, stored_years
@@ -42,6 +44,10 @@ def write(tmp_path: Path, name: str, doc: object) -> Path:
     return path
 
 
+def units(sessions: Sessions) -> UnitsOfWork:
+    return units_of_work(sessions, Settings())
+
+
 async def calendar(sessions: Sessions) -> WorkingCalendar:
     async with sessions() as session:
         return await read_calendar(session, calendar_years)
@@ -49,16 +55,16 @@ async def calendar(sessions: Sessions) -> WorkingCalendar:
 
 class TestSeed:
     async def test_adds_every_shipped_year_once(self, fresh: Sessions) -> None:
-        assert await seed(fresh) == list(range(2004, 2027))
-        assert await seed(fresh) == []
+        assert await seed(units(fresh)) == list(range(2004, 2027))
+        assert await seed(units(fresh)) == []
         assert (await calendar(fresh)).loaded_years == frozenset(range(2004, 2027))
 
     async def test_never_replaces_a_year_an_administrator_loaded(
         self, fresh: Sessions, tmp_path: Path
     ) -> None:
         corrected = document(2026, source="a correction by the administrator")
-        await load_files(fresh, [write(tmp_path, "2026.json", corrected)])
-        await seed(fresh)
+        await load_files(units(fresh), [write(tmp_path, "2026.json", corrected)])
+        await seed(units(fresh))
         async with fresh() as session:
             stored = {s.year: s.source for s in await stored_years(session, calendar_years)}
         assert stored[2026] == "a correction by the administrator"
@@ -68,10 +74,10 @@ class TestLoad:
     async def test_loading_2027_changes_the_deadline_and_clears_provisional(
         self, fresh: Sessions, tmp_path: Path
     ) -> None:
-        await seed(fresh)
+        await seed(units(fresh))
         before = (await calendar(fresh)).add_working_days(LATE_2026, 5)
         assert (before.due_on, before.provisional) == (date(2027, 1, 4), True)
-        assert await load_files(fresh, [write(tmp_path, "2027.json", TEST_2027)]) == [2027]
+        assert await load_files(units(fresh), [write(tmp_path, "2027.json", TEST_2027)]) == [2027]
         after = (await calendar(fresh)).add_working_days(LATE_2026, 5)
         assert (after.due_on, after.provisional) == (date(2027, 1, 5), False)
 
@@ -79,23 +85,23 @@ class TestLoad:
         self, fresh: Sessions, tmp_path: Path
     ) -> None:
         first = write(tmp_path, "2027.json", TEST_2027)
-        assert await load_files(fresh, [first]) == [2027]
-        assert await load_files(fresh, [first]) == []
+        assert await load_files(units(fresh), [first]) == [2027]
+        assert await load_files(units(fresh), [first]) == []
         changed = write(tmp_path, "2027b.json", document(2027))
         other = write(tmp_path, "2028.json", document(2028))
-        assert await load_files(fresh, [changed, other]) == [2027, 2028]
+        assert await load_files(units(fresh), [changed, other]) == [2027, 2028]
 
     async def test_one_bad_file_loads_nothing(self, fresh: Sessions, tmp_path: Path) -> None:
         good = write(tmp_path, "2027.json", TEST_2027)
         bad = write(tmp_path, "2028.json", document(2028, format_version=9))
         with pytest.raises(CalendarFileError, match=r"2028\.json: format_version 9 is not 1"):
-            await load_files(fresh, [good, bad])
+            await load_files(units(fresh), [good, bad])
         assert (await calendar(fresh)).loaded_years == frozenset()
 
     async def test_a_hand_edited_row_fails_loudly_when_read(
         self, fresh: Sessions, tmp_path: Path
     ) -> None:
-        await load_files(fresh, [write(tmp_path, "2027.json", TEST_2027)])
+        await load_files(units(fresh), [write(tmp_path, "2027.json", TEST_2027)])
         broken = document(2027, holidays=[{"date": "2026-10-01", "name": "国庆节"}])
         async with fresh() as session, session.begin():
             await session.execute(update(calendar_years).values(document=broken))
@@ -103,7 +109,7 @@ class TestLoad:
             await calendar(fresh)
 
 
-CLI = "import sys; from services.casework.calendar_cli import main; sys.exit(main(sys.argv[1:]))"
+CLI = "import sys; from services.casework.deadlines.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 class TestCommandLine:

@@ -4,9 +4,12 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.casework.assignments.repository import AssignmentRepository
+from services.casework.audit.repository import AuditLog
 from services.casework.domain import Assignment, AssignmentState, Role
-from services.casework.repository import AssignmentRepository
+from services.casework.scope import SYSTEM
 from shared.codes import ClueStatus
+from shared.events.contracts import DecisionKind
 from shared.workdays import shipped_calendar
 from tests.casework.builders import deliver, routed, staged_statuses
 
@@ -15,7 +18,8 @@ Sessions = async_sessionmaker[AsyncSession]
 
 async def assignments_of(sessions: Sessions, clue_id: UUID) -> list[Assignment]:
     async with sessions() as session:
-        return await AssignmentRepository(session).for_clue(clue_id)
+        audit = AuditLog(session, SYSTEM)
+        return await AssignmentRepository(session, scope=SYSTEM, audit=audit).for_clue(clue_id)
 
 
 class TestRoutedClueMakesAssignments:
@@ -31,6 +35,7 @@ class TestRoutedClueMakesAssignments:
             assert a.state is AssignmentState.ASSIGNED
             assert a.decision_id == event.decision_id
             assert a.facts.receipt_number == event.receipt_number
+            assert a.assigned_at == event.routed_at
             expected = shipped_calendar().add_working_days(a.assigned_at, 3)
             assert a.sign_for.due_at == expected.due_at
             assert a.sign_for.due_on == expected.due_on
@@ -53,17 +58,40 @@ class TestRoutedClueIsIdempotent:
         assert len(await assignments_of(sessions, event.clue_id)) == 2
         assert len(await staged_statuses(sessions, event.clue_id)) == 1
 
-    async def test_a_new_event_for_the_same_clue_adds_only_new_bodies(
+    async def test_a_new_decision_gives_its_bodies_assignments_under_it(
         self, sessions: Sessions
     ) -> None:
         lead, co, newcomer = uuid4(), uuid4(), uuid4()
         first = routed(lead=lead, co=[co])
         await deliver(sessions, first)
+        second = routed(
+            clue_id=first.clue_id, lead=newcomer, co=[co], stage=2, kind=DecisionKind.REROUTE
+        )
+        await deliver(sessions, second)
+        made = {
+            (a.decision_id, a.body_id): a for a in await assignments_of(sessions, first.clue_id)
+        }
+        # The co-body still working carries its assignment over to the new decision.
+        assert set(made) == {
+            (first.decision_id, lead),
+            (second.decision_id, co),
+            (second.decision_id, newcomer),
+        }
+        carried = made[(second.decision_id, co)]
+        assert (carried.stage, carried.version) == (2, 2)
+        assert made[(second.decision_id, newcomer)].role is Role.LEAD
+
+    async def test_a_handoff_back_to_a_body_gives_it_a_new_assignment(
+        self, sessions: Sessions
+    ) -> None:
+        body = uuid4()
+        first = routed(lead=body)
         await deliver(sessions, first)
-        await deliver(sessions, routed(clue_id=first.clue_id, lead=lead, co=[co, newcomer]))
+        again = routed(clue_id=first.clue_id, lead=body, stage=3, kind=DecisionKind.HANDOFF)
+        await deliver(sessions, again)
+        await deliver(sessions, again)
         made = await assignments_of(sessions, first.clue_id)
-        assert sorted(str(a.body_id) for a in made) == sorted(str(b) for b in (lead, co, newcomer))
-        assert {a.decision_id for a in made if a.body_id != newcomer} == {first.decision_id}
+        assert sorted(a.stage for a in made) == [1, 3]
 
 
 class TestAssignedStatus:

@@ -45,6 +45,18 @@ LEFT_TO_DEFAULT: dict[str, str] = {
     "INTAKE_RATE_LIMIT_PER_SECOND": "per-agency rate of the API contract",
     "INTAKE_RATE_LIMIT_BURST": "per-agency rate of the API contract",
     "CASEWORK_SIGN_FOR_DAYS": "the domain's default clock for signing for (签收)",
+    "CASEWORK_FORWARD_DAYS": "DOMAIN.md default: forward within 5 working days (Reg Arts 169, 171)",
+    "CASEWORK_HANDLING_OPINION_MONTHS": "DOMAIN.md default: handling opinion within 1 month",
+    "CASEWORK_INQUIRY_REPLY_DAYS": "DOMAIN.md default: inquiry reply within 15 working days",
+    "CASEWORK_ASSIGNED_DOWN_MONTHS": "DOMAIN.md default: 交办件 within 3 months",
+    "CASEWORK_ASSIGNED_DOWN_EXTENSION_MONTHS": "DOMAIN.md default: +3 months with approval",
+    "CASEWORK_REPORTER_NOTICE_DAYS": "DOMAIN.md default: notices within 15 working days",
+    "CASEWORK_CASE_REVIEW_MONTHS": "DOMAIN.md default: case review within 1 month",
+    "CASEWORK_RECTIFICATION_MONTHS": "DOMAIN.md default: rectification report within 2 months",
+    "CASEWORK_MAX_EXTENSIONS": "each clock extendable once (casework-domain.md)",
+    "CASEWORK_DEADLINE_CHECK_SECONDS": "scheduled check cadence: every minute",
+    "CASEWORK_AUDIT_VERIFY_SECONDS": "audit chain verified hourly by the scheduled check",
+    "CASEWORK_RUN_SCHEDULED_CHECK": "a worker runs the scheduled check (under its lease)",
 }
 
 

@@ -16,6 +16,7 @@ from services.casework.domain.errors import (
     CaseworkError,
     IllegalTransition,
     InvalidCommand,
+    StaleVersion,
 )
 from services.casework.domain.states import (
     ACTIONS,
@@ -40,6 +41,8 @@ from services.casework.domain.values import (
     RectificationSpec,
     ReporterNotice,
     RoutingDecision,
+    TimelineEntry,
+    Transfer,
 )
 from shared.workdays import Deadline
 
@@ -74,7 +77,10 @@ __all__ = [
     "ReporterNotice",
     "Role",
     "RoutingDecision",
+    "StaleVersion",
     "Timekeeper",
+    "TimelineEntry",
+    "Transfer",
     "WorkingDays",
     "allowed_actions",
     "assign",

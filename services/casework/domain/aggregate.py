@@ -5,7 +5,7 @@ fields, and only then changes the aggregate and calls `_done`, which bumps `vers
 appends the events and one timeline entry. So a refused command changes nothing.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict
@@ -17,6 +17,7 @@ from services.casework.domain.errors import (
     AssignmentNotFound,
     IllegalTransition,
     InvalidCommand,
+    StaleVersion,
 )
 from services.casework.domain.events import DomainEvent
 from services.casework.domain.states import (
@@ -53,6 +54,10 @@ class EventMeta(TypedDict):
     body_id: UUID
     occurred_at: datetime
     by: str
+    decision_id: UUID
+    role: Role
+    stage: int
+    version: int
 
 
 def required_text(field_name: str, value: str | None, *, limit: int = MAX_TEXT) -> str:
@@ -90,6 +95,10 @@ class AssignmentBase:
     notices_recorded: list[ReporterNotice] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list, repr=False)
+    stage: int = 1
+    body_name: str | None = None
+    # Routing linked this clue to a concluded matter about the same subject (予以了结 to consider).
+    repeat_of_concluded: bool = False
 
     @property
     def sign_for(self) -> Deadline:
@@ -97,8 +106,19 @@ class AssignmentBase:
 
     @property
     def handed_off_to(self) -> UUID | None:
+        handoff = self.handoff
+        return handoff.target_body_id if handoff else None
+
+    @property
+    def handoff(self) -> Transfer | None:
+        """The transfer of the whole clue, once it is handed off."""
         whole = [t for t in self.transfers if t.kind is HandoffKind.WHOLE]
-        return whole[-1].target_body_id if whole else None
+        return whole[-1] if whole else None
+
+    def expect_version(self, seen: Collection[int]) -> None:
+        """Optimistic concurrency: the caller saw one of `seen`; any other version is refused."""
+        if self.version not in seen:
+            raise StaleVersion(max(seen, default=0), self.version)
 
     def clock(self, key: str) -> Clock:
         for clock in self.clocks:
@@ -162,12 +182,17 @@ class AssignmentBase:
         return self._meta_at(ctx.at, ctx.by.user_id)
 
     def _meta_at(self, at: datetime, by: str) -> EventMeta:
+        # Every command is one change (`_record` adds exactly 1), so its events report the next.
         return {
             "assignment_id": self.id,
             "clue_id": self.clue_id,
             "body_id": self.body_id,
             "occurred_at": at,
             "by": by,
+            "decision_id": self.decision_id,
+            "role": self.role,
+            "stage": self.stage,
+            "version": self.version + 1,
         }
 
     def _start(self, ctx: ActionContext, kind: ClockKind, *, ref: object | None = None) -> Clock:

@@ -47,6 +47,8 @@ def _assigned(
         assigned_at=now,
         clocks=[timekeeper.start(kind, now) for kind in kinds],
         timeline=[entry],
+        stage=decision.stage,
+        body_name=decision.lead_body_name if role is Role.LEAD else None,
     )
 
 

@@ -37,3 +37,12 @@ class ApprovalRequired(CaseworkError):
         self.action = action
         self.reason = reason
         super().__init__(f"{action} needs a supervisor's approval: {reason}")
+
+
+class StaleVersion(CaseworkError):
+    """The caller acted on a version that is no longer current (412): nothing was changed."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__(f"the assignment is at version {current}, not {expected}")

@@ -1,6 +1,7 @@
 """What happened to an assignment (past tense), collected on it until the unit of work stages them.
 
-Events carry no free text written about a person except the summary released to the sender.
+Events carry no free text written about a person except the summary released to the sender and
+what routing needs to place a handoff (its reason and the parts kept and transferred).
 """
 
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.casework.domain.clocks import ClockKind
-from services.casework.domain.states import Disposition
+from services.casework.domain.states import Disposition, Role
 from services.casework.domain.values import HandoffKind, NoteVisibility, ReporterNotice
 from shared.codes import Outcome
 
@@ -20,6 +21,11 @@ class DomainEvent:
     body_id: UUID
     occurred_at: datetime
     by: str
+    decision_id: UUID
+    role: Role
+    stage: int
+    # The assignment's version once this change is applied: the order of its reports.
+    version: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,9 +116,14 @@ class AssignmentClosed(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class HandoffRequested(DomainEvent):
+    handoff_id: UUID
     kind: HandoffKind
-    target_body_id: UUID
+    target_body_id: UUID | None
     approved_by: str
+    reason: str
+    target_name: str | None = None
+    transferred_part: str | None = None
+    kept_part: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

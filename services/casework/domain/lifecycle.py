@@ -1,5 +1,6 @@
 """Signing for or returning a clue, choosing its disposition, waking it, and handing it off."""
 
+from datetime import datetime
 from uuid import UUID
 
 from services.casework.domain.aggregate import AssignmentBase, required_text
@@ -12,10 +13,18 @@ from services.casework.domain.events import (
     HandoffRequested,
     ShelvedClueReactivated,
 )
-from services.casework.domain.states import DISPOSED_TO, Action, AssignmentState, Disposition
-from services.casework.domain.values import ActionContext, Approval, HandoffKind, Transfer
+from services.casework.domain.states import (
+    DISPOSED_TO,
+    Action,
+    AssignmentState,
+    Disposition,
+    Role,
+)
+from services.casework.domain.values import SYSTEM, ActionContext, Approval, HandoffKind, Transfer
 
 _S = AssignmentState
+# The parts travel to routing in case.handoff_requested, whose text fields hold 2,000 characters.
+PART_LIMIT = 2000
 
 
 class Lifecycle(AssignmentBase):
@@ -71,21 +80,32 @@ class Lifecycle(AssignmentBase):
         self._done(ctx, Action.REACTIVATE, before, event, new_clue_id=str(new_clue_id))
 
     def hand_off(
-        self, ctx: ActionContext, *, target_body_id: UUID, reason: str, approval: Approval | None
+        self,
+        ctx: ActionContext,
+        *,
+        target_body_id: UUID | None = None,
+        target_name: str | None = None,
+        reason: str,
+        approval: Approval | None,
     ) -> None:
         """移送 the whole clue: this body keeps its timeline to read and loses every action."""
         approver = self._begin(ctx, Action.HAND_OFF, approval)
-        reason = self._handoff_reason(target_body_id, reason)
+        target_name = self._target(target_body_id, target_name)
+        reason = required_text("reason", reason, limit=1000)
         before, self.state = self.state, _S.HANDED_OFF
-        self.transfers.append(Transfer(HandoffKind.WHOLE, target_body_id, ctx.at, reason))
+        transfer = Transfer(
+            HandoffKind.WHOLE, target_body_id, ctx.at, reason, target_name=target_name
+        )
+        self.transfers.append(transfer)
         self._stop_all(ctx.at)
-        self._handed(ctx, Action.HAND_OFF, before, target_body_id, approver)
+        self._handed(ctx, Action.HAND_OFF, before, transfer, approver)
 
     def split(
         self,
         ctx: ActionContext,
         *,
-        target_body_id: UUID,
+        target_body_id: UUID | None = None,
+        target_name: str | None = None,
         transferred_part: str,
         kept_part: str,
         reason: str,
@@ -93,29 +113,55 @@ class Lifecycle(AssignmentBase):
     ) -> None:
         """Reg Art 171(3): the part within jurisdiction is kept, the rest transferred."""
         approver = self._begin(ctx, Action.SPLIT, approval)
-        reason = self._handoff_reason(target_body_id, reason)
-        moved = required_text("transferred_part", transferred_part)
-        kept = required_text("kept_part", kept_part)
-        transfer = Transfer(HandoffKind.SPLIT, target_body_id, ctx.at, reason, moved, kept)
+        target_name = self._target(target_body_id, target_name)
+        reason = required_text("reason", reason, limit=1000)
+        moved = required_text("transferred_part", transferred_part, limit=PART_LIMIT)
+        kept = required_text("kept_part", kept_part, limit=PART_LIMIT)
+        transfer = Transfer(
+            HandoffKind.SPLIT, target_body_id, ctx.at, reason, moved, kept, target_name
+        )
         self.transfers.append(transfer)
-        self._handed(ctx, Action.SPLIT, self.state, target_body_id, approver)
+        self._handed(ctx, Action.SPLIT, self.state, transfer, approver)
 
-    def _handoff_reason(self, target_body_id: UUID, reason: str) -> str:
+    def redecide(self, *, decision_id: UUID, stage: int, role: Role, at: datetime) -> None:
+        """Routing decided again about the clue and chose this body again: the work goes on
+        under the new decision (its stage, the role it gives), on the record."""
+        details = {"decision_id": str(decision_id), "stage": str(stage), "role": role.value}
+        self.decision_id, self.stage, self.role = decision_id, stage, role
+        self._record(at, SYSTEM, "redecide", self.state, (), details)
+
+    def mark_repeat_of_concluded(self, *, related: list[UUID], at: datetime) -> None:
+        """Routing found a concluded matter about the same subject: 予以了结 is to be weighed."""
+        self.repeat_of_concluded = True
+        details = {"related": " ".join(str(r) for r in related)}
+        self._record(at, SYSTEM, "repeat_of_concluded", self.state, (), details)
+
+    def _target(self, target_body_id: UUID | None, target_name: str | None) -> str | None:
+        if (target_body_id is None) == (target_name is None):
+            raise InvalidCommand("target_body_id", "give a target body id or a target name")
         if target_body_id == self.body_id:
             raise InvalidCommand("target_body_id", "a body cannot hand a clue off to itself")
-        return required_text("reason", reason, limit=1000)
+        return None if target_name is None else required_text("target_name", target_name, limit=200)
 
     def _handed(
         self,
         ctx: ActionContext,
         action: Action,
         before: AssignmentState,
-        target: UUID,
+        transfer: Transfer,
         approver: str,
     ) -> None:
-        kind = HandoffKind.WHOLE if action is Action.HAND_OFF else HandoffKind.SPLIT
         event = HandoffRequested(
-            **self._meta(ctx), kind=kind, target_body_id=target, approved_by=approver
+            **self._meta(ctx),
+            handoff_id=transfer.id,
+            kind=transfer.kind,
+            target_body_id=transfer.target_body_id,
+            target_name=transfer.target_name,
+            approved_by=approver,
+            reason=transfer.reason,
+            transferred_part=transfer.transferred_part,
+            kept_part=transfer.kept_part,
         )
-        details = {"target_body_id": str(target), "approved_by": approver}
+        target = str(transfer.target_body_id or transfer.target_name)
+        details = {"target": target, "handoff_id": str(transfer.id), "approved_by": approver}
         self._done(ctx, action, before, event, **details)

@@ -36,7 +36,8 @@ class Timekeeping(AssignmentBase):
             provisional=longer.deadline.provisional,
             approved_by=approver,
         )
-        details = {"clock": clock, "due_at": longer.deadline.due_at.isoformat()}
+        due = longer.deadline.due_at.isoformat()
+        details = {"clock": clock, "due_at": due, "reason": reason}
         self._done(ctx, Action.EXTEND_CLOCK, self.state, event, approved_by=approver, **details)
 
     def check_overdue(self, now: datetime) -> list[DomainEvent]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.casework.domain.clocks import Timekeeper
 
@@ -62,6 +62,10 @@ class ClueFacts:
     assigned_down: bool = False
     # A real-name reporter is owed acceptance and result notices; the identity stays in intake.
     reporter_real_name: bool = False
+    # A handoff or split from another body: its assignment, the body, and the part transferred.
+    handoff_of: UUID | None = None
+    from_body_id: UUID | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class RoutingDecision:
     lead_body_id: UUID
     co_body_ids: list[UUID]
     facts: ClueFacts
+    # Routing's decision sequence for the clue; every event about the assignment carries it.
+    stage: int = 1
+    lead_body_name: str | None = None
 
 
 class NoteVisibility(StrEnum):
@@ -135,12 +142,16 @@ class RectificationItem:
 
 @dataclass(frozen=True)
 class Transfer:
+    """A handoff to a body of this system (by id) or outside it (by name, for routing's review)."""
+
     kind: HandoffKind
-    target_body_id: UUID
+    target_body_id: UUID | None
     at: datetime
     reason: str
     transferred_part: str | None = None
     kept_part: str | None = None
+    target_name: str | None = None
+    id: UUID = field(default_factory=uuid4)
 
 
 @dataclass(frozen=True)

@@ -107,8 +107,8 @@ allow routing Read group routing
 describe_all routing
 
 user casework
-allow casework Write topic assignment.accepted assignment.returned case.disposed case.handoff_requested case.concluded clue.status assignment.overdue case.progressed clue.routed.dlq
-allow casework Read topic clue.routed
+allow casework Write topic assignment.accepted assignment.returned case.disposed case.handoff_requested case.concluded clue.status assignment.overdue case.progressed clue.routed.dlq clue.linked.dlq
+allow casework Read topic clue.routed clue.linked
 allow casework Read group casework
 describe_all casework
 

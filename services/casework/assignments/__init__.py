@@ -1,0 +1,1 @@
+"""Assignments: the inbox, one assignment with its timeline and clocks, the lifecycle actions."""

@@ -1,0 +1,1 @@
+"""Deadlines: the working-day calendar in use, the scheduled overdue check, recomputation."""
