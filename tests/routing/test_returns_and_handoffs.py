@@ -52,7 +52,7 @@ class TestReturns:
         second = (await deliveries.history(clue.clue_id))[1]
         assert (second.stage, second.kind, second.lead_body_id) == (2, "reroute", demo_id("jz-cdi"))
         assert "江州市纪委监委驻市水利局纪检监察组退回本线索" in second.reason
-        assert "已退回本线索" in second.reason
+        assert "已退回或移送本线索" in second.reason
         record = await deliveries.clue(clue.clue_id)
         assert demo_id("jz-group-water") in record.excluded
         events = await outbox_events(sessions, clue.clue_id)
@@ -71,7 +71,7 @@ class TestReturns:
         await deliveries.deliver(returned(first, body="qh-cdi"))
         second = (await deliveries.history(clue.clue_id))[1]
         assert (second.outcome, second.lead_body_id) == ("review", None)
-        assert "清河县纪委监委）已退回本线索" in second.reason
+        assert "清河县纪委监委）已退回或移送本线索" in second.reason
         record = await deliveries.clue(clue.clue_id)
         assert record.status is RoutingStatus.PENDING_REVIEW and record.queued_at is not None
         status = json.loads((await outbox_events(sessions, clue.clue_id))[-1][1])
@@ -172,6 +172,21 @@ class TestHandoffs:
         assert transfer.acknowledged_at == signed.accepted_at
         assert transfer.acknowledged_assignment_id == signed.assignment_id
         assert clue.clue_id not in {t.clue_id for t in still_open}
+
+    async def test_when_the_receiver_returns_it_the_rules_never_give_it_back_to_the_sender(
+        self, deliveries: Deliveries
+    ) -> None:
+        clue = a_clue("365021")
+        await deliveries.deliver(clue)
+        (first,) = await deliveries.history(clue.clue_id)
+        await deliveries.deliver(handoff(first, to="yx-cdi"))
+        second = (await deliveries.history(clue.clue_id))[1]
+        await deliveries.deliver(returned(second, body="yx-cdi"))
+        third = (await deliveries.history(clue.clue_id))[2]
+        assert (third.kind, third.outcome) == ("reroute", "review")
+        assert "清河县纪委监委）已退回或移送本线索" in third.reason
+        record = await deliveries.clue(clue.clue_id)
+        assert {demo_id("qh-cdi"), demo_id("yx-cdi")} <= record.excluded
 
     async def test_a_split_handoff_sends_the_transferred_part(
         self, deliveries: Deliveries, sessions: Sessions

@@ -87,7 +87,7 @@ class RoutedClue:
         )  # fmt: skip
         decision = replace(decision, decided_by=by, kept=self._kept())
         if pending is not None:
-            decision = _as_transfer(decision, pending)
+            decision = self._handed_off(decision, pending)
         return self._record(decision, at=at)
 
     def transfer(
@@ -104,7 +104,7 @@ class RoutedClue:
             sender_reason=f"线索已移送{target.name}办理", at=at,
         )  # fmt: skip
         decision = replace(decision, kept=self._kept())
-        return self._record(_as_transfer(decision, handoff), at=at)
+        return self._record(self._handed_off(decision, handoff), at=at)
 
     def refuse_transfer(self, handoff: Handoff, *, why: str, at: datetime) -> Decision:
         """The target cannot take it: the clue waits for an officer, with the reason."""
@@ -151,6 +151,16 @@ class RoutedClue:
         """Raised after the decision, so casework reads it about a clue it already has."""
         self.events.append(linked)
 
+    def _handed_off(self, decision: Decision, handoff: Handoff) -> Decision:
+        """A body that handed the whole clue off said it is not its own: the rules never give it
+        back to that body either, should the receiver return it."""
+        if handoff.mode is HandoffMode.WHOLE:
+            self.excluded = self.excluded | {handoff.from_body_id}
+        part = handoff.transferred_part if handoff.mode is HandoffMode.SPLIT else None
+        return replace(
+            decision, handoff_of=handoff.assignment_id, from_body_id=handoff.from_body_id, part=part
+        )
+
     def _kept(self) -> tuple[int, ...] | None:
         return self.current.kept if self.current else None
 
@@ -195,10 +205,3 @@ class RoutedClue:
             Decided(self.facts, decision, status, self.status_sequence, decision.lead_body_name)
         )
         return decision
-
-
-def _as_transfer(decision: Decision, handoff: Handoff) -> Decision:
-    part = handoff.transferred_part if handoff.mode is HandoffMode.SPLIT else None
-    return replace(
-        decision, handoff_of=handoff.assignment_id, from_body_id=handoff.from_body_id, part=part
-    )

@@ -113,7 +113,9 @@ class ClueOut(BaseModel):
     subjects: list[SubjectOut]
     lead_body_id: UUID | None
     co_body_ids: list[UUID]
-    excluded_body_ids: list[UUID] = Field(description="bodies that returned it (退回)")
+    excluded_body_ids: list[UUID] = Field(
+        description="bodies the rules never give it to again: returned it, or handed it all off"
+    )
     queued_at: datetime | None
     concluded_at: datetime | None
     current: DecisionOut | None

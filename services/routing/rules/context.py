@@ -32,7 +32,7 @@ class ClueContext:
     topics: frozenset[Topic] = frozenset()
     amount: Decimal | None = None
     agency_kind: AgencyKind | None = None
-    # Bodies that returned the clue (退回): no rule may place it with them again.
+    # Bodies that returned the clue (退回) or handed it all off: no rule places it with them.
     excluded_body_ids: frozenset[UUID] = frozenset()
 
 

@@ -51,5 +51,5 @@ class Scope:
     def unusable_state(self, bodies: list[Body]) -> str:
         """Why none of these bodies can take the clue, in the office's words."""
         if any(b.id in self.clue.excluded_body_ids for b in bodies):
-            return "已退回本线索"
+            return "已退回或移送本线索"
         return "已停用"

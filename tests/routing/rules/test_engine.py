@@ -29,13 +29,13 @@ class TestReturnedBodies:
         excluded = replace(clue, excluded_body_ids=frozenset({body_id("jz-group-water")}))
         result = decide(excluded)
         assert result.lead is not None and result.lead.code == "jz-cdi"
-        assert "江州市纪委监委驻市水利局纪检监察组已退回本线索" in result.reason
+        assert "江州市纪委监委驻市水利局纪检监察组已退回或移送本线索" in result.reason
 
     def test_when_the_only_commission_returned_it_the_clue_goes_to_review(self) -> None:
         excluded = replace(a_clue(), excluded_body_ids=frozenset({body_id("qh-cdi")}))
         result = decide(excluded)
         assert result.outcome is Outcome.REVIEW
-        assert "（清河县纪委监委）已退回本线索" in result.reason
+        assert "（清河县纪委监委）已退回或移送本线索" in result.reason
 
     def test_a_returned_co_body_is_passed_over_for_the_one_above(self) -> None:
         clue = a_clue(someone("清河县柳河镇人民政府"), amount=800_000)
