@@ -28,13 +28,15 @@ from typing import Any
 
 import asyncpg
 
-from bench import baselines
+from bench import baselines, routing_rules
 from bench.baselines import BaselineRun
 from bench.load import AssignmentWatcher, Load, PhaseResult
+from bench.routing_rules import RoutingBench
 from deploy.system import REPO_ROOT, SERVICES, System, processes_of
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ALONE = "intake alone"
+ROUTING_PHASE = "routing decisions/s over a 10,000-clue replay of the demo rules"
 ADMIN_DSN = os.environ.get("GUANTONG_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_URL = ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
 TARGETS = {
@@ -44,6 +46,7 @@ TARGETS = {
     "e2e_p99_ms_at_250_per_second": 250,
     "intake_vs_orm_outbox_ratio": 1.5,
     "intake_vs_bare_asyncpg_ratio": 0.5,
+    "routing_decisions_per_second": routing_rules.TARGET_PER_SECOND,
 }
 # Baseline kind → the TARGETS key of the least intake's throughput divided by the baseline's.
 RATIO_TARGETS = {"orm": "intake_vs_orm_outbox_ratio", "asyncpg": "intake_vs_bare_asyncpg_ratio"}
@@ -91,6 +94,8 @@ def main(argv: list[str]) -> int:
     options = Options.parse(argv)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = REPO_ROOT / "var" / f"bench-{stamp}"
+    print(f"{ROUTING_PHASE} ...", flush=True)
+    routing = routing_rules.measure()  # in memory, before anything else loads the machine
     runs = [
         baselines.measure(
             kind,
@@ -127,8 +132,9 @@ def main(argv: list[str]) -> int:
             phases = runner.run(_measure(system, urls["casework"], options))
     finally:
         asyncio.run(_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names.values()]))
-    report = _report(stamp, options, phases, runs)
+    report = _report(stamp, options, phases, runs) | {"routing": _routing_summary(routing)}
     print(_table(phases, runs))
+    print(_routing_table(routing))
     if runs:
         print(_comparison_table(report["comparison"], options))
     RESULTS.mkdir(exist_ok=True)
@@ -353,6 +359,34 @@ def _no_pipeline(summary: dict[str, Any]) -> bool:
 
 def _percentile_cell(key: str, p: str) -> Callable[[dict[str, Any]], str]:
     return lambda s: _ms(s[key][p])
+
+
+def _routing_summary(result: RoutingBench) -> dict[str, Any]:
+    target = TARGETS["routing_decisions_per_second"]
+    return {
+        "phase": ROUTING_PHASE,
+        "clues": result.clues,
+        "seconds": round(result.seconds, 3),
+        "decisions_per_second": result.per_second,
+        "outcomes": result.outcomes,
+        "target_per_second": target,
+        "pass": result.per_second >= target,
+    }
+
+
+def _routing_table(result: RoutingBench) -> str:
+    """The routing engine alone, in memory: compiled demo rules over the demo registry."""
+    s = _routing_summary(result)
+    outcomes = ", ".join(f"{k} {v}" for k, v in s["outcomes"].items())
+    row = [
+        str(s["clues"]),
+        f"{s['seconds']:.3f}",
+        f"{s['decisions_per_second']:.0f}",
+        f"≥ {s['target_per_second']}",
+        "pass" if s["pass"] else "FAIL",
+    ]
+    titles = ["clues", "seconds", "decisions/s", "target", "result"]
+    return f"\n{ROUTING_PHASE} (outcomes: {outcomes})" + _layout(titles, [("routing", row)])
 
 
 def _comparison_table(comparison: dict[str, Any], options: Options) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from deploy.demo import CITY_COMMISSION, Credentials, referral
+from deploy.demo import CITY_COMMISSION, Credentials, post_demo_referrals, referral
 from deploy.system import REPO_ROOT, SERVICES, ServiceConfig, ServiceFailed, System
 
 VAR = REPO_ROOT / "var"
@@ -50,6 +50,7 @@ def main() -> int:
         system.start()
         assert system.credentials is not None
         write_credentials(system, system.credentials)
+        _post_demo_referrals(system, system.credentials)
         print(banner(system, system.credentials), flush=True)
         while not stop.wait(1.0):
             if exited := system.exited():
@@ -68,6 +69,14 @@ def main() -> int:
         _say("stopping ...")
         system.stop()
         _say("stopped.")
+
+
+def _post_demo_referrals(system: System, credentials: Credentials) -> None:
+    sent = post_demo_referrals(system.url("intake"), credentials)
+    refused = [f"{title} ({status})" for title, status in sent if status >= 300]
+    _say(f"posted {len(sent)} demo referrals (deploy/demo_referrals.yaml), one per routing rule")
+    if refused:
+        _say("not accepted: " + "; ".join(refused))
 
 
 def configured_services() -> dict[str, ServiceConfig]:
@@ -132,6 +141,7 @@ def banner(system: System, credentials: Credentials) -> str:
     intake, casework = system.url("intake"), system.url("casework")
     key = credentials.agencies[0].api_key
     inbox = credentials.caseworker(CITY_COMMISSION)
+    routing, office = system.url("routing"), credentials.case_management_office
     body = json.dumps(referral(), ensure_ascii=False)
     extract_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
     lines = [
@@ -155,6 +165,16 @@ def banner(system: System, credentials: Credentials) -> str:
         "",
         f"curl -sS {casework}/v1/assignments \\",
         f"  -H {shlex.quote('Authorization: Bearer ' + inbox.token)}",
+        "",
+        f"{office.body_name} case-management office: the review queue, a clue's decisions:",
+        "",
+        f"curl -sS {routing}/v1/review-queue \\",
+        f"  -H {shlex.quote('Authorization: Bearer ' + office.token)}",
+        f"curl -sS {routing}/v1/clues/$ID/decisions \\",
+        f"  -H {shlex.quote('Authorization: Bearer ' + office.token)}",
+        "",
+        f"Routing admin (rule sets, registry, audit): {routing}/v1/rule-sets with the",
+        f"routing_admin token in {_relative(CREDENTIALS)}.",
         "",
         "Ctrl-C stops everything.",
         "",

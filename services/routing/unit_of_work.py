@@ -1,26 +1,53 @@
-"""Routing's unit of work: the shared one, plus this service's repository on its session."""
+"""Routing's unit of work: the shared one with routing's repositories, and its events mapped."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.routing.repository import Repository
+from services.routing.audit.repository import AuditLog
+from services.routing.calendar import CalendarRepository
+from services.routing.decisions.publish import contracts_of
+from services.routing.decisions.repository import ClueRepository
+from services.routing.decisions.transfer_repository import TransferRepository
+from services.routing.links.repository import LinkRepository
+from services.routing.registry.repository import RegistryRepository
+from services.routing.rules.repository import RuleSetRepository
+from shared.events import Event
+from shared.events.topics import source_of
 from shared.uow import UnitOfWork
 
-SOURCE = "/guantong/routing"
+SOURCE = source_of("routing")
 
 
 class RoutingUnitOfWork(UnitOfWork):
+    registry: RegistryRepository
+    rule_sets: RuleSetRepository
+    clues: ClueRepository
+    transfers: TransferRepository
+    links: LinkRepository
+    audit: AuditLog
+    calendar: CalendarRepository
+
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: async_sessionmaker[AsyncSession] | None,
         outbox: Table,
         *,
+        source: str = SOURCE,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
-        super().__init__(session_factory, outbox, source=SOURCE, on_commit=on_commit)
+        super().__init__(session_factory, outbox, source=source, on_commit=on_commit)
 
-    @property
-    def repo(self) -> Repository:
-        return Repository(self.session)
+    def bind(self, session: AsyncSession) -> None:
+        self.registry = RegistryRepository(session)
+        self.rule_sets = RuleSetRepository(session)
+        self.clues = ClueRepository(session)
+        self.transfers = TransferRepository(session)
+        self.links = LinkRepository(session)
+        self.audit = AuditLog(session)
+        self.calendar = CalendarRepository(session)
+
+    def publishable(self, event: object) -> Sequence[Event]:
+        mapped = contracts_of(event)
+        return super().publishable(event) if mapped is None else mapped

@@ -1,11 +1,13 @@
-"""Composition root of routing's worker process: relay and the clue.received consumer."""
+"""Composition root of routing's worker process: the relay and routing's consumers."""
 
-from services.routing.app import SERVICE
 from services.routing.consumer import subscriptions
 from services.routing.orm import metadata
-from services.routing.settings import Settings
+from services.routing.settings import SERVICE, Settings
 from shared.worker import Worker
 
 
 def build_worker(settings: Settings | None = None) -> Worker:
-    return Worker(SERVICE, settings or Settings(), metadata, subscriptions=subscriptions)
+    resolved = settings or Settings()
+    return Worker(
+        SERVICE, resolved, metadata, subscriptions=lambda runtime: subscriptions(runtime, resolved)
+    )

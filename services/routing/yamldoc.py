@@ -4,40 +4,20 @@ Rule sets and registry files are both read here: safe loading only, duplicate ke
 alias expansion bounded so a small file cannot expand into a huge one.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from services.routing.domain import RoutingError
+from services.routing.errors import DocumentInvalid, Problem
 
 Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 MAX_CHARACTERS = 1_000_000
 MAX_NODES = 200_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a document; line and column are 1-based, as editors count."""
-
-    line: int
-    column: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f" ({self.path})" if self.path else ""
-        return f"line {self.line}, column {self.column}{where}: {self.message}"
-
-
-class DocumentInvalid(RoutingError):
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(sorted(problems, key=lambda p: (p.line, p.column, p.message)))
-        super().__init__("; ".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)

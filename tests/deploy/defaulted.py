@@ -44,6 +44,8 @@ LEFT_TO_DEFAULT: dict[str, str] = {
     "INTAKE_SIGNATURE_WINDOW_SECONDS": "signed-request replay window of the API contract",
     "INTAKE_RATE_LIMIT_PER_SECOND": "per-agency rate of the API contract",
     "INTAKE_RATE_LIMIT_BURST": "per-agency rate of the API contract",
+    "ROUTING_FORWARDING_WORKING_DAYS": "DOMAIN.md default: forward within 5 working days",
+    "ROUTING_DRY_RUN_MAX_CLUES": "bounds one dry run's work (API limit)",
     "CASEWORK_SIGN_FOR_DAYS": "the domain's default clock for signing for (签收)",
     "CASEWORK_FORWARD_DAYS": "DOMAIN.md default: forward within 5 working days (Reg Arts 169, 171)",
     "CASEWORK_HANDLING_OPINION_MONTHS": "DOMAIN.md default: handling opinion within 1 month",

@@ -1,22 +1,18 @@
 """The HTTP API over a real app and database: who may see what, and what they see."""
 
-from datetime import datetime
-from typing import Any
 from uuid import uuid4
 
-import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from services.routing.api import CASE_MANAGEMENT
 from services.routing.app import create_app
 from services.routing.demo import DEMO_BODIES
+from services.routing.deps import CASE_MANAGEMENT_OFFICE, ROUTING_ADMIN
 from services.routing.settings import Settings
 from shared.codes import Level
-from tests.routing.builders import a_clue, bearer, deliver, demo_id
+from tests.routing.builders import Deliveries, a_clue, bearer, demo_id
 from tests.support.http import serve
 from tests.support.tokens import token
 
 PROBLEM_JSON = "application/problem+json"
+OFFICE = CASE_MANAGEMENT_OFFICE
 
 
 class TestAuthentication:
@@ -26,27 +22,43 @@ class TestAuthentication:
         assert response.status_code == 401
         assert response.headers["content-type"] == PROBLEM_JSON
         assert response.headers["www-authenticate"] == "Bearer"
-        assert response.json()["status"] == 401
 
     async def test_a_token_signed_with_another_secret_is_401(self, api_settings: Settings) -> None:
-        forged = token(
-            "routing", "another-secret-of-the-same-length-0123456789", roles=[CASE_MANAGEMENT]
-        )
+        forged = token("routing", "another-secret-of-the-same-length-0123456789", roles=[OFFICE])
         async with serve(create_app(api_settings)) as client:
             response = await client.get(
                 "/v1/review-queue", headers={"Authorization": f"Bearer {forged}"}
             )
         assert response.status_code == 401
 
-    async def test_decisions_and_the_queue_need_the_case_management_role(
+    async def test_case_management_needs_the_office_role_and_admin_the_admin_role(
         self, api_settings: Settings
     ) -> None:
-        caseworker = bearer(api_settings, "caseworker")
+        """The old `case_management` role is gone: it opens nothing any more."""
+        wanted = [
+            ("/v1/review-queue", "caseworker", 403),
+            ("/v1/review-queue", "case_management", 403),
+            ("/v1/review-queue", ROUTING_ADMIN, 403),
+            ("/v1/review-queue", OFFICE, 200),
+            (f"/v1/clues/{uuid4()}", "case_management", 403),
+            (f"/v1/clues/{uuid4()}", OFFICE, 404),
+            ("/v1/audit", "case_management", 403),
+            ("/v1/audit", OFFICE, 403),
+            ("/v1/audit", ROUTING_ADMIN, 200),
+            ("/v1/rule-sets", "caseworker", 403),
+            ("/v1/rule-sets", OFFICE, 200),
+            ("/v1/rule-sets", ROUTING_ADMIN, 200),
+        ]
         async with serve(create_app(api_settings)) as client:
-            queue = await client.get("/v1/review-queue", headers=caseworker)
-            decision = await client.get(f"/v1/decisions/{uuid4()}", headers=caseworker)
-        assert queue.status_code == decision.status_code == 403
-        assert queue.headers["content-type"] == PROBLEM_JSON
+            answers = [
+                (
+                    path,
+                    role,
+                    (await client.get(path, headers=bearer(api_settings, role))).status_code,
+                )
+                for path, role, _ in wanted
+            ]
+        assert answers == wanted
 
 
 class TestBodies:
@@ -55,8 +67,10 @@ class TestBodies:
             response = await client.get("/v1/bodies", headers=bearer(api_settings))
         assert response.status_code == 200
         listed = {b["code"]: b for b in response.json()["items"]}
-        assert {d.code for d in DEMO_BODIES} <= set(listed)
+        assert {d.code for d in DEMO_BODIES if d.active} <= set(listed)
+        assert "yx-audit" not in listed  # inactive
         assert listed["qh-cdi"]["parent_id"] == str(demo_id("jz-cdi"))
+        assert listed["qh-qs-cdi"]["zone"] == "qh-east"
 
     async def test_the_list_filters_by_kind_level_and_region(self, api_settings: Settings) -> None:
         query = {"kind": "discipline_commission", "level": "county", "region": "365021"}
@@ -75,111 +89,67 @@ class TestBodies:
         assert missing.headers["content-type"] == PROBLEM_JSON
 
 
-class TestDecisions:
-    async def test_case_management_reads_a_decision(
-        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+class TestTheClueRecord:
+    async def test_the_office_reads_the_record_and_the_history(
+        self, api_settings: Settings, deliveries: Deliveries
     ) -> None:
         clue = a_clue("365021", Level.CITY)
-        await deliver(sessions, clue, event_id=str(uuid4()))
+        await deliveries.deliver(clue)
+        headers = bearer(api_settings, OFFICE)
         async with serve(create_app(api_settings)) as client:
-            response = await client.get(
-                f"/v1/decisions/{clue.clue_id}", headers=bearer(api_settings, CASE_MANAGEMENT)
-            )
-        body = response.json()
-        assert body["status"] == "routed"
-        assert body["lead_body_id"] == str(demo_id("jz-cdi"))
-        assert body["receipt_number"] == clue.receipt_number
-        assert "id_number_hash" not in body["subjects"][0]
+            record = (await client.get(f"/v1/clues/{clue.clue_id}", headers=headers)).json()
+            history = await client.get(f"/v1/clues/{clue.clue_id}/decisions", headers=headers)
+        assert record["status"] == "routed" and record["stage"] == 1
+        assert record["lead_body_id"] == str(demo_id("jz-cdi"))
+        assert record["receipt_number"] == clue.receipt_number
+        assert "id_number_hash" not in record["subjects"][0]
+        (decision,) = history.json()["items"]
+        assert decision == record["current"]
+        assert decision["kind"] == "initial" and decision["rule_set_version"]
+        assert decision["lead_body_name"] == "江州市纪委监委"
+        assert {"rule": "jurisdiction", "group": "lead", "effect": "applied", "note": None} in (
+            decision["rules"]
+        )
 
     async def test_an_unknown_clue_is_404(self, api_settings: Settings) -> None:
         async with serve(create_app(api_settings)) as client:
             response = await client.get(
-                f"/v1/decisions/{uuid4()}", headers=bearer(api_settings, CASE_MANAGEMENT)
+                f"/v1/clues/{uuid4()}", headers=bearer(api_settings, OFFICE)
             )
         assert response.status_code == 404
 
 
-class TestReviewQueue:
-    async def test_pages_cover_every_pending_clue_once_oldest_first(
-        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
-    ) -> None:
-        mine = [a_clue("369921") for _ in range(3)]
-        for clue in mine:
-            await deliver(sessions, clue, event_id=str(uuid4()))
-        await deliver(sessions, a_clue("365021"), event_id=str(uuid4()))  # routed: not queued
-        province = bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
-        async with serve(create_app(api_settings)) as client:
-            seen = await read_whole_queue(client, province)
-        ids = [item["clue_id"] for item in seen]
-        assert len(ids) == len(set(ids))
-        mine_ids = [str(c.clue_id) for c in mine]
-        assert [i for i in ids if i in mine_ids] == mine_ids
-        assert all(item["status"] == "pending_review" for item in seen)
-        decided = [datetime.fromisoformat(i["decided_at"]) for i in seen]
-        assert decided == sorted(decided)
-
-    async def test_a_cursor_it_did_not_issue_is_422(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
-            response = await client.get(
-                "/v1/review-queue",
-                params={"cursor": "bm90LWEtY3Vyc29y"},
-                headers=bearer(api_settings, CASE_MANAGEMENT),
-            )
-        assert response.status_code == 422
-
-
-class TestCaseManagementScope:
-    async def test_a_commission_reads_its_own_and_its_counties_decisions_only(
-        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+class TestCaseManagementOfficeScope:
+    async def test_a_commission_reads_its_own_and_its_counties_clues_only(
+        self, api_settings: Settings, deliveries: Deliveries
     ) -> None:
         county_clue, city_clue = a_clue("365021"), a_clue("365000", Level.CITY)
         for clue in (county_clue, city_clue):
-            await deliver(sessions, clue, event_id=str(uuid4()))
-        city = bearer(api_settings, CASE_MANAGEMENT, body="jz-cdi")
-        county = bearer(api_settings, CASE_MANAGEMENT, body="qh-cdi")
+            await deliveries.deliver(clue)
+        city = bearer(api_settings, OFFICE, body="jz-cdi")
+        county = bearer(api_settings, OFFICE, body="qh-cdi")
         async with serve(create_app(api_settings)) as client:
             answers = [
-                (await client.get(f"/v1/decisions/{clue.clue_id}", headers=who)).status_code
+                (await client.get(f"/v1/clues/{clue.clue_id}{tail}", headers=who)).status_code
                 for who, clue in (
                     (city, county_clue),
                     (city, city_clue),
                     (county, county_clue),
                     (county, city_clue),
                 )
+                for tail in ("", "/decisions", "/related")
             ]
-        assert answers == [200, 200, 200, 404]
+        assert answers == [200] * 9 + [404] * 3
 
-    async def test_the_queue_shows_only_clues_of_the_commissions_territory(
-        self, api_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    async def test_an_officer_of_a_body_outside_the_tree_sees_nothing(
+        self, api_settings: Settings, deliveries: Deliveries
     ) -> None:
-        outside = a_clue("369921")  # no commission there: it waits for review
-        await deliver(sessions, outside, event_id=str(uuid4()))
+        clue = a_clue("365021")
+        await deliveries.deliver(clue)
+        audit_officer = bearer(api_settings, OFFICE, body="jz-audit")  # no commission's tree
         async with serve(create_app(api_settings)) as client:
-            city = await read_whole_queue(client, bearer(api_settings, CASE_MANAGEMENT))
-            province = await read_whole_queue(
-                client, bearer(api_settings, CASE_MANAGEMENT, body="prov-cdi")
-            )
-            direct = await client.get(
-                f"/v1/decisions/{outside.clue_id}", headers=bearer(api_settings, CASE_MANAGEMENT)
-            )
-        assert str(outside.clue_id) not in {i["clue_id"] for i in city}
-        assert str(outside.clue_id) in {i["clue_id"] for i in province}
-        assert direct.status_code == 404
-
-
-async def read_whole_queue(
-    client: httpx.AsyncClient, headers: dict[str, str]
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor: str | None = None
-    for _ in range(10_000):
-        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = (await client.get("/v1/review-queue", params=params, headers=headers)).json()
-        items.extend(page["items"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return items
-    raise AssertionError("the review queue never ended")
+            response = await client.get(f"/v1/clues/{clue.clue_id}", headers=audit_officer)
+        assert response.status_code == 404
 
 
 class TestServiceDocuments:
@@ -187,5 +157,7 @@ class TestServiceDocuments:
         async with serve(create_app(api_settings)) as client:
             spec = await client.get("/openapi.json")
             health = await client.get("/healthz")
-        assert {"/v1/bodies", "/v1/review-queue", "/readyz"} <= set(spec.json()["paths"])
+        paths = set(spec.json()["paths"])
+        assert {"/v1/bodies", "/v1/review-queue", "/v1/rule-sets", "/readyz"} <= paths
+        assert {"/v1/clues/{clue_id}/decisions", "/v1/clues/{clue_id}/related"} <= paths
         assert health.json() == {"status": "ok"}

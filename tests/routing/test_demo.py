@@ -1,13 +1,16 @@
-"""The demo registry: stable ids other services can rely on, and a seed that can run twice."""
+"""The demo registry and its seed: stable ids, a slice with every kind of body, idempotent."""
 
 from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import func, select
 
 from services.routing.demo import CITY_REGION, DEMO_BODIES, seed_demo
-from services.routing.repository import Repository
+from services.routing.orm import outbox, routing_audit
+from services.routing.rules.compile import default_rule_set
 from services.routing.settings import Settings
+from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.codes import BodyKind, Level
+from shared.db import make_engine, make_session_factory
 
 
 def test_ids_derive_from_the_codes() -> None:
@@ -16,24 +19,40 @@ def test_ids_derive_from_the_codes() -> None:
     assert len({b.code for b in DEMO_BODIES}) == len(DEMO_BODIES)
 
 
-def test_every_county_has_a_commission_under_the_city_one() -> None:
+def test_every_county_has_a_commission_under_the_city_one_and_every_kind_is_there() -> None:
     counties = {
         b.region: b
         for b in DEMO_BODIES
         if b.kind == BodyKind.DISCIPLINE_COMMISSION and b.level == Level.COUNTY
     }
     assert set(counties) == {"365002", "365021", "365022"}
-    city = next(b for b in DEMO_BODIES if b.level == Level.CITY and b.region == CITY_REGION)
+    city = next(
+        b for b in DEMO_BODIES if b.kind == BodyKind.DISCIPLINE_COMMISSION and b.level == Level.CITY
+    )
+    assert city.region == CITY_REGION
     assert all(b.parent_id == city.id for b in counties.values())
+    assert {b.kind for b in DEMO_BODIES} == set(BodyKind)
 
 
-async def test_seeding_twice_leaves_one_row_per_body(
-    seeded_url: str, sessions: async_sessionmaker[AsyncSession]
+async def test_seeding_again_changes_nothing_and_the_default_rules_are_in_force(
+    fresh_url: str,
 ) -> None:
-    await seed_demo(Settings(database_url=seeded_url))
-    async with sessions() as session:
-        stored = await Repository(session).list_bodies(include_inactive=True)
-    demo_codes = {b.code for b in DEMO_BODIES}
-    assert sorted(b.code for b in stored if b.code in demo_codes) == sorted(demo_codes)
-    by_code = {b.code: b for b in stored}
-    assert all(by_code[d.code].name == d.name and by_code[d.code].id == d.id for d in DEMO_BODIES)
+    engine = make_engine(fresh_url)
+    sessions = make_session_factory(engine)
+    count = select(func.count()).select_from(routing_audit)
+    try:
+        async with RoutingUnitOfWork(sessions, outbox) as uow:
+            state_before = await uow.rule_sets.state()
+            audited = (await uow.session.execute(count)).scalar_one()
+        await seed_demo(Settings(database_url=fresh_url))
+        async with RoutingUnitOfWork(sessions, outbox) as uow:
+            assert await uow.rule_sets.state() == state_before
+            assert (await uow.session.execute(count)).scalar_one() == audited
+            versions = await uow.rule_sets.versions()
+            stored = await uow.registry.snapshot()
+            years = await uow.calendar.working_calendar()
+    finally:
+        await engine.dispose()
+    assert [(v.version, v.active) for v in versions] == [(default_rule_set().version, True)]
+    assert {b.code for b in stored.bodies.values()} == {b.code for b in DEMO_BODIES}
+    assert 2026 in years.loaded_years

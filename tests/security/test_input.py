@@ -134,7 +134,9 @@ class TestInstants:
         await seed_demo(RoutingSettings(database_url=databases.url(backend, "routing")))
         cursor = {"cursor": forged_cursor("0001-01-01T00:00:00+14:00")}
         async with client_for("routing", databases, backend) as (client, settings):
-            manager = bearer("routing", settings, roles=["case_management"], body_id=uuid.uuid4())
+            manager = bearer(
+                "routing", settings, roles=["case_management_office"], body_id=uuid.uuid4()
+            )
             queue = await client.get("/v1/review-queue", params=cursor, headers=manager)
         async with client_for("casework", databases, backend) as (client, settings):
             caseworker = bearer("casework", settings, roles=["caseworker"], body_id=uuid.uuid4())

@@ -98,7 +98,7 @@ def test_routing(case: Any, routing: FastAPI) -> None:
     headers = bearer(
         "routing",
         routing.state.settings,
-        roles=["case_management", "caseworker"],
+        roles=["case_management_office", "caseworker"],
         body_id=DEMO_BY_CODE["jz-cdi"].id,
     )
     case.call_and_validate(app=routing, headers=headers, checks=[not_a_server_error])

@@ -1,5 +1,6 @@
 """The registry of bodies, units, collaboration zones and supervision projects (pure)."""
 
+from services.routing.registry.bodies import LEVEL_NAMES, Body, Seat
 from services.routing.registry.diff import (
     EMPTY,
     Action,
@@ -22,13 +23,16 @@ from services.routing.registry.snapshot import RegistrySnapshot
 
 __all__ = [
     "EMPTY",
+    "LEVEL_NAMES",
     "Action",
+    "Body",
     "Change",
     "FieldChange",
     "Project",
     "ProjectStatus",
     "RegistryPlan",
     "RegistrySnapshot",
+    "Seat",
     "Unit",
     "Zone",
     "body_id",

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 from uuid import UUID
 
-from services.routing.domain import Body
+from services.routing.errors import DocumentInvalid, Problem
+from services.routing.registry.bodies import Body
 from services.routing.registry.document import (
     BodyEntry,
     ProjectEntry,
@@ -27,7 +28,7 @@ from services.routing.registry.model import (
     normalise_unit_name,
 )
 from services.routing.registry.snapshot import RegistrySnapshot
-from services.routing.yamldoc import DocumentInvalid, Path, Problem, SourceDocument
+from services.routing.yamldoc import Path, SourceDocument
 from shared.codes import BodyKind, Level
 from shared.credit_code import credit_code_valid
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from services.routing.registry.model import ProjectStatus
+from shared import limits
 from shared.codes import BodyKind, Level, Topic
 
 
@@ -23,6 +24,8 @@ Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Region = Annotated[str, BeforeValidator(_division_code), Field(pattern=r"^[1-9][0-9]{5}$")]
 CreditCode = Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+# Bodies' names travel in events (limits.BODY_NAME_MAX), so they are held to that length.
+BodyName = Annotated[str, Field(min_length=1, max_length=limits.BODY_NAME_MAX)]
 
 
 class _Strict(BaseModel):
@@ -31,7 +34,7 @@ class _Strict(BaseModel):
 
 class BodyEntry(_Strict):
     code: Code
-    name: Name
+    name: BodyName
     kind: BodyKind
     level: Level
     region: Region

@@ -1,6 +1,6 @@
 """What routing knows of the organisations around a clue: units, zones and supervision projects.
 
-Bodies are `services.routing.domain.Body`. Everything here is plain data; no I/O.
+Bodies are `services.routing.registry.bodies.Body`. Everything here is plain data; no I/O.
 """
 
 import unicodedata

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from services.routing.domain import Body
+from services.routing.registry.bodies import Body
 from services.routing.registry.model import Project, Unit, Zone, normalise_unit_name
 from shared.codes import BodyKind, Level
 

@@ -7,15 +7,16 @@ from functools import cache, lru_cache
 from pathlib import Path
 from uuid import UUID
 
-from services.routing.domain import Body
+from services.routing.errors import DocumentInvalid, Problem
 from services.routing.registry import RegistrySnapshot
+from services.routing.registry.bodies import Body
 from services.routing.rules.conditions import ClueTest, ViewTest, clue_test, subject_test
 from services.routing.rules.resolvers import RESOLVERS, Resolution, one_active
 from services.routing.rules.schema import Mode, RuleSetDocument, SenderReasons, Target, Unresolved
 from services.routing.rules.schema import Rule as RuleDoc
 from services.routing.rules.scope import Scope
 from services.routing.rules.validate import check_rule_set
-from services.routing.yamldoc import DocumentInvalid, Problem, read_yaml, validate_model
+from services.routing.yamldoc import read_yaml, validate_model
 
 DEFAULT_RULES = Path(__file__).with_name("default.yaml")
 
@@ -142,12 +143,12 @@ def _target(target: Target) -> TargetFn:
         return RESOLVERS[target.resolver]
     if target.code is not None:
         code = target.code
-        return lambda scope: _named(scope.registry.body_by_code(code), code)
+        return lambda scope: _named(scope, scope.registry.body_by_code(code), code)
     body_id: UUID | None = target.id
-    return lambda scope: _named(scope.registry.body(body_id), str(body_id))
+    return lambda scope: _named(scope, scope.registry.body(body_id), str(body_id))
 
 
-def _named(body: Body | None, key: str) -> Resolution:
+def _named(scope: Scope, body: Body | None, key: str) -> Resolution:
     if body is None:
         return Resolution(why=f"未登记机关“{key}”")
-    return one_active([body], body.name)
+    return one_active(scope, [body], body.name)

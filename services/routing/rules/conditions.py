@@ -4,8 +4,8 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from services.routing.domain import is_division_code
 from services.routing.registry import normalise_unit_name
+from services.routing.registry.bodies import is_division_code
 from services.routing.rules.schema import (
     Amount,
     Condition,

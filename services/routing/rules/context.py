@@ -1,6 +1,5 @@
 """What the rule engine reads of a clue: a pure value built once per clue, no names of people."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,6 +8,7 @@ from uuid import UUID
 from shared.codes import AgencyKind as AgencyKind
 from shared.codes import Category, Channel, Level, Rank, Topic
 from shared.events.contracts import ClueReceived
+from shared.workdays import china_day
 
 
 @dataclass(frozen=True)
@@ -32,17 +32,13 @@ class ClueContext:
     topics: frozenset[Topic] = frozenset()
     amount: Decimal | None = None
     agency_kind: AgencyKind | None = None
+    # Bodies that returned the clue (退回) or handed it all off: no rule places it with them.
+    excluded_body_ids: frozenset[UUID] = frozenset()
 
 
 def context_from_event(
-    event: ClueReceived,
-    *,
-    agency_kind: AgencyKind | None = None,
-    unit_credit_codes: Iterable[str | None] = (),
+    event: ClueReceived, *, excluded_body_ids: frozenset[UUID] = frozenset()
 ) -> ClueContext:
-    """Until ClueReceived carries them, agency kind and units' credit codes come from the caller."""
-    codes = list(unit_credit_codes)
-    codes += [None] * (len(event.subjects) - len(codes))
     subjects = tuple(
         SubjectContext(
             unit=s.unit,
@@ -50,18 +46,19 @@ def context_from_event(
             managing_level=s.managing_level,
             party_member=s.party_member,
             same_level_committee_leader=s.same_level_committee_leader,
-            unit_credit_code=code,
+            unit_credit_code=s.unit_credit_code,
         )
-        for s, code in zip(event.subjects, codes, strict=False)
+        for s in event.subjects
     )
     return ClueContext(
         clue_id=event.clue_id,
-        received_on=event.received_at.date(),
+        received_on=china_day(event.received_at),
         region=event.region,
         category=event.category,
         channel=event.channel,
         subjects=subjects,
         topics=frozenset(event.topics),
         amount=event.amount,
-        agency_kind=agency_kind,
+        agency_kind=event.agency_kind,
+        excluded_body_ids=excluded_body_ids,
     )

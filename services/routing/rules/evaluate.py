@@ -1,10 +1,10 @@
-"""One clue through a compiled rule set, in memory: exactly one outcome, never an inactive body."""
+"""One clue through a compiled rule set, in memory: one outcome, never an unusable body."""
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from services.routing.domain import LEVEL_NAMES
 from services.routing.registry import RegistrySnapshot
+from services.routing.registry.bodies import LEVEL_NAMES
 from services.routing.rules.compile import CompiledRule, CompiledRuleSet
 from services.routing.rules.context import ClueContext
 from services.routing.rules.resolvers import Resolution
@@ -160,7 +160,7 @@ class _Run:
             )
         lead = self.scope.lead
         co = tuple(self.scope.co_bodies.values())
-        if lead is None or not all(b.active for b in (lead, *co)):
+        if lead is None or not all(self.scope.usable(b) for b in (lead, *co)):
             reason = "；".join(f for f in (reason, NO_LEAD) if f)
             return RoutingResult(Outcome.REVIEW, version, reason, review, hits=tuple(self.hits))
         sender = self.split_sender or self.rules.sender_reasons.route

@@ -1,13 +1,15 @@
 """Resolvers find bodies from the clue and the registry; each says why when it finds none.
 
-A resolver returns only active bodies. Finding nothing, only inactive bodies, or more than one
-where one is needed is a `Resolution` with `why` set, never a guess.
+A resolver returns only usable bodies: active, and not among those that returned the clue.
+Finding nothing, only unusable bodies, or more than one where one is needed is a `Resolution`
+with `why` set, never a guess.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from services.routing.domain import (
+from services.routing.registry import Unit
+from services.routing.registry.bodies import (
     LEVEL_NAMES,
     Body,
     Seat,
@@ -15,7 +17,6 @@ from services.routing.domain import (
     is_division_code,
     seat_above,
 )
-from services.routing.registry import Unit
 from services.routing.registry.model import LEVEL_ORDER
 from services.routing.rules.schema import Resolver
 from services.routing.rules.scope import Scope, SubjectView
@@ -35,12 +36,13 @@ def _missing(why: str) -> Resolution:
     return Resolution(why=why)
 
 
-def one_active(candidates: Sequence[Body], where: str) -> Resolution:
-    active = [b for b in candidates if b.active]
+def one_active(scope: Scope, candidates: Sequence[Body], where: str) -> Resolution:
+    active = [b for b in candidates if scope.usable(b)]
     if not candidates:
         return _missing(f"未登记{where}")
     if not active:
-        return _missing(f"{where}（{'、'.join(b.name for b in candidates)}）已停用")
+        names = "、".join(b.name for b in candidates)
+        return _missing(f"{where}（{names}）{scope.unusable_state(list(candidates))}")
     if len(active) > 1:
         return _missing(f"登记了多个{where}（{'、'.join(b.code for b in active)}）")
     return Resolution((active[0],))
@@ -48,7 +50,7 @@ def one_active(candidates: Sequence[Body], where: str) -> Resolution:
 
 def _commission_at(scope: Scope, seat: Seat) -> Resolution:
     found = scope.registry.at_seat(BodyKind.DISCIPLINE_COMMISSION, seat.level, seat.region)
-    return one_active(found, f"{seat.region}的{LEVEL_NAMES[seat.level]}纪委监委")
+    return one_active(scope, found, f"{seat.region}的{LEVEL_NAMES[seat.level]}纪委监委")
 
 
 def _subject_seat(scope: Scope) -> Seat | Resolution:
@@ -102,8 +104,8 @@ def dispatched_group_of_unit(scope: Scope) -> Resolution:
         return group
     assert scope.first is not None
     level = scope.first.subject.managing_level
-    if not group.active:
-        return _missing(f"{group.name}已停用")
+    if not scope.usable(group):
+        return _missing(f"{group.name}{scope.unusable_state([group])}")
     if LEVEL_ORDER[level] > LEVEL_ORDER[group.level]:
         return _missing(f"被反映人系{LEVEL_NAMES[level]}管理干部，超出{group.name}的监督权限")
     return Resolution((group,))
@@ -116,7 +118,7 @@ def commission_sending_unit_group(scope: Scope) -> Resolution:
     parent = scope.registry.body(group.parent_id)
     if parent is None:
         return _missing(f"未登记{group.name}的派出机关")
-    return one_active([parent], f"{group.name}的派出机关")
+    return one_active(scope, [parent], f"{group.name}的派出机关")
 
 
 def township_commission_of_unit(scope: Scope) -> Resolution:
@@ -126,7 +128,7 @@ def township_commission_of_unit(scope: Scope) -> Resolution:
     body = scope.registry.body(unit.township_commission_id)
     if body is None:
         return _missing(f"{unit.name}不属乡镇纪委监督的单位")
-    return one_active([body], f"{unit.name}所在乡镇纪委")
+    return one_active(scope, [body], f"{unit.name}所在乡镇纪委")
 
 
 def zone_coordinator(scope: Scope) -> Resolution:
@@ -139,7 +141,7 @@ def zone_coordinator(scope: Scope) -> Resolution:
     coordinator = scope.registry.body(zone.coordinator_id)
     if coordinator is None:
         return _missing(f"{zone.name}未登记统筹机关")
-    found = one_active([coordinator], f"{zone.name}的统筹机关")
+    found = one_active(scope, [coordinator], f"{zone.name}的统筹机关")
     return Resolution(found.bodies, found.why, zone=zone.name)
 
 
@@ -152,7 +154,7 @@ def project_supervisor(scope: Scope) -> Resolution:
         for project in scope.registry.projects_on(view.unit.credit_code if view.unit else ""):
             body = scope.registry.body(project.body_id)
             usable = project.running_on(clue.received_on) and project.touches(clue.topics)
-            if usable and body is not None and body.active and project.name not in names:
+            if usable and body is not None and scope.usable(body) and project.name not in names:
                 bodies.setdefault(body.id, body)
                 names.append(project.name)
     if not bodies:
@@ -169,11 +171,11 @@ def _of_region(kind: BodyKind, *, walk_up: bool) -> Callable[[Scope], Resolution
         while seat is not None:
             found = scope.registry.at_seat(kind, seat.level, seat.region)
             where = f"{seat.region}的{LEVEL_NAMES[seat.level]}{DISPLAY_NAMES[kind]}"
-            result = one_active(found, where)
+            result = one_active(scope, found, where)
             if result.why is None:
                 note = f"{first_why}，由上级机关协同" if first_why else None
                 return Resolution(result.bodies, note=note)
-            if not walk_up or len([b for b in found if b.active]) > 1:
+            if not walk_up or len([b for b in found if scope.usable(b)]) > 1:
                 return result
             first_why = first_why or result.why
             seat = seat_above(seat)
@@ -189,7 +191,7 @@ def inspection_office_of_region(scope: Scope) -> Resolution:
         return _of_region(BodyKind.INSPECTION_OFFICE, walk_up=False)(scope)
     seat = commission_seat(first.unit.leaders_level, first.unit.region)
     found = scope.registry.at_seat(BodyKind.INSPECTION_OFFICE, seat.level, seat.region)
-    return one_active(found, f"{seat.region}的{LEVEL_NAMES[seat.level]}巡察机构")
+    return one_active(scope, found, f"{seat.region}的{LEVEL_NAMES[seat.level]}巡察机构")
 
 
 RESOLVERS: dict[Resolver, Callable[[Scope], Resolution]] = {

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.routing.domain import Body
+from services.routing.registry.bodies import Body
 
 
 class Outcome(StrEnum):

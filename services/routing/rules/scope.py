@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from services.routing.domain import Body
 from services.routing.registry import RegistrySnapshot, Unit
+from services.routing.registry.bodies import Body
 from services.routing.rules.context import ClueContext, SubjectContext
 from shared.codes import Rank
 
@@ -43,3 +43,13 @@ class Scope:
     @property
     def first(self) -> SubjectView | None:
         return self.subjects[0] if self.subjects else None
+
+    def usable(self, body: Body) -> bool:
+        """Active, and not one of the bodies that returned this clue."""
+        return body.active and body.id not in self.clue.excluded_body_ids
+
+    def unusable_state(self, bodies: list[Body]) -> str:
+        """Why none of these bodies can take the clue, in the office's words."""
+        if any(b.id in self.clue.excluded_body_ids for b in bodies):
+            return "已退回或移送本线索"
+        return "已停用"

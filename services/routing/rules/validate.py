@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from string import Formatter
 
+from services.routing.errors import Problem
 from services.routing.rules.schema import Condition, Group, Mode, Rule, RuleSetDocument, Unresolved
-from services.routing.yamldoc import Path, Problem, SourceDocument
+from services.routing.yamldoc import Path, SourceDocument
 
 OFFICE_FIELDS = frozenset(
     {

@@ -4,12 +4,7 @@ from dataclasses import replace
 from textwrap import dedent, indent
 from uuid import uuid4
 
-import pytest
-
-from services.routing.demo import DEMO_BODIES
-from services.routing.domain import RoutingStatus
-from services.routing.domain import decide as legacy_decide
-from services.routing.registry import RegistrySnapshot
+from services.routing.registry import RegistrySnapshot, body_id
 from services.routing.registry.demo import demo_registry
 from services.routing.rules import (
     Effect,
@@ -22,38 +17,43 @@ from services.routing.rules import (
 from services.routing.rules.compile import DEFAULT_RULES, cached_rule_set, default_rule_set
 from services.routing.rules.context import AgencyKind
 from shared.codes import Level
+from shared.workdays import china_day
 from tests.routing.builders import a_clue as a_received_clue
 from tests.routing.builders import a_subject
 from tests.routing.rules.builders import a_clue, decide, someone
 
-STATUS = {Outcome.ROUTE: RoutingStatus.ROUTED, Outcome.REVIEW: RoutingStatus.PENDING_REVIEW}
 
+class TestReturnedBodies:
+    def test_a_group_that_returned_the_clue_leaves_it_to_the_commission(self) -> None:
+        clue = a_clue(someone("江州市水利局", Level.CITY), region="365000")
+        excluded = replace(clue, excluded_body_ids=frozenset({body_id("jz-group-water")}))
+        result = decide(excluded)
+        assert result.lead is not None and result.lead.code == "jz-cdi"
+        assert "江州市纪委监委驻市水利局纪检监察组已退回或移送本线索" in result.reason
 
-class TestParityWithTodaysRule:
-    @pytest.mark.parametrize("leader", [False, True])
-    @pytest.mark.parametrize("level", list(Level))
-    @pytest.mark.parametrize("region", ["360000", "365000", "365002", "365021", "365022", "369921"])
-    def test_a_cadre_of_an_unregistered_unit_is_placed_as_today(
-        self, region: str, level: Level, leader: bool
-    ) -> None:
-        old = legacy_decide(region, [a_subject(level, leader=leader)], DEMO_BODIES)
-        new = decide(a_clue(someone("某单位", level, leader=leader), region=region))
-        assert STATUS[new.outcome] is old.status
-        assert (new.lead and new.lead.id) == (old.lead and old.lead.id)
-        assert [b.id for b in new.co_bodies] == [b.id for b in old.co_bodies]
-        if old.status is RoutingStatus.ROUTED:
-            assert new.reason == old.reason and new.rule == old.rule
+    def test_when_the_only_commission_returned_it_the_clue_goes_to_review(self) -> None:
+        excluded = replace(a_clue(), excluded_body_ids=frozenset({body_id("qh-cdi")}))
+        result = decide(excluded)
+        assert result.outcome is Outcome.REVIEW
+        assert "（清河县纪委监委）已退回或移送本线索" in result.reason
+
+    def test_a_returned_co_body_is_passed_over_for_the_one_above(self) -> None:
+        clue = a_clue(someone("清河县柳河镇人民政府"), amount=800_000)
+        assert [b.code for b in decide(clue).co_bodies] == ["qh-audit"]
+        excluded = replace(clue, excluded_body_ids=frozenset({body_id("qh-audit")}))
+        assert [b.code for b in decide(excluded).co_bodies] == ["jz-audit"]
 
 
 class TestFromTheEvent:
     def test_the_clue_received_event_gives_the_context(self) -> None:
-        event = a_received_clue("365000", Level.CITY)
-        codes = ["11365000MB00010016"]
-        context = context_from_event(
-            event, agency_kind=AgencyKind.AUDIT_BUREAU, unit_credit_codes=codes
-        )
-        assert context.subjects[0].unit_credit_code == codes[0]
-        assert context.received_on == event.received_at.date()
+        code = "11365000MB00010016"
+        subject = a_subject(Level.CITY).model_copy(update={"unit_credit_code": code})
+        event = a_received_clue("365000", Level.CITY, subjects=[subject])
+        event = event.model_copy(update={"agency_kind": AgencyKind.AUDIT_BUREAU})
+        context = context_from_event(event)
+        assert context.subjects[0].unit_credit_code == code
+        assert context.agency_kind is AgencyKind.AUDIT_BUREAU
+        assert context.received_on == china_day(event.received_at)
         result = evaluate(default_rule_set(), context, demo_registry())
         assert result.lead is not None and result.lead.code == "jz-group-water"
 

@@ -1,5 +1,6 @@
 """Over generated registries and clues: one outcome per clue, and never an inactive body."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -7,7 +8,6 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.routing.domain import Body
 from services.routing.registry import (
     Project,
     ProjectStatus,
@@ -16,6 +16,7 @@ from services.routing.registry import (
     Zone,
     body_id,
 )
+from services.routing.registry.bodies import Body
 from services.routing.registry.demo import demo_registry
 from services.routing.rules import ClueContext, Outcome, RoutingResult, SubjectContext, evaluate
 from services.routing.rules.compile import default_rule_set
@@ -117,13 +118,16 @@ clues = st.builds(
 )
 
 
-def assert_one_consistent_outcome(result: RoutingResult, registry: RegistrySnapshot) -> None:
+def assert_one_consistent_outcome(
+    result: RoutingResult, registry: RegistrySnapshot, excluded: frozenset[UUID] = frozenset()
+) -> None:
     assert result.outcome in set(Outcome)
     assert result.reason and result.sender_reason
     if result.outcome in (Outcome.ROUTE, Outcome.SPLIT):
         assert result.lead is not None
         chosen = [result.lead, *result.co_bodies]
         assert all(b.active and registry.body(b.id) == b for b in chosen)
+        assert not {b.id for b in chosen} & excluded
         assert len({b.id for b in chosen}) == len(chosen)
     else:
         assert result.lead is None and result.co_bodies == ()
@@ -146,8 +150,10 @@ def test_every_clue_ends_with_one_outcome_and_no_inactive_body(
 
 
 @settings(max_examples=300, deadline=None)
-@given(clue=clues)
-def test_the_same_holds_on_the_demo_registry(clue: ClueContext) -> None:
-    assert_one_consistent_outcome(
-        evaluate(default_rule_set(), clue, demo_registry()), demo_registry()
-    )
+@given(clue=clues, returned_by=st.sets(st.sampled_from(sorted(demo_registry().bodies))))
+def test_the_same_holds_on_the_demo_registry_and_a_body_that_returned_it_never_gets_it(
+    clue: ClueContext, returned_by: set[UUID]
+) -> None:
+    clue = replace(clue, excluded_body_ids=frozenset(returned_by))
+    result = evaluate(default_rule_set(), clue, demo_registry())
+    assert_one_consistent_outcome(result, demo_registry(), clue.excluded_body_ids)

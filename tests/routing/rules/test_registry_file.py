@@ -5,6 +5,7 @@ from textwrap import dedent
 import pytest
 
 from services.routing.demo import DEMO_BODIES
+from services.routing.errors import DocumentInvalid, Problem
 from services.routing.registry import (
     EMPTY,
     Action,
@@ -14,7 +15,6 @@ from services.routing.registry import (
     plan_registry_load,
 )
 from services.routing.registry.demo import DEMO_REGISTRY_FILE, demo_registry
-from services.routing.yamldoc import DocumentInvalid, Problem
 from shared.codes import BodyKind, Level
 
 DEMO_TEXT = DEMO_REGISTRY_FILE.read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ import jsonschema
 import pytest
 import yaml
 
+from services.routing.errors import DocumentInvalid, Problem
 from services.routing.rules import compile_rule_set, validate_rule_set
 from services.routing.rules.compile import DEFAULT_RULES
 from services.routing.rules.schema import render
-from services.routing.yamldoc import DocumentInvalid, Problem
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.routing.yamldoc import DocumentInvalid, read_yaml
+from services.routing.errors import DocumentInvalid
+from services.routing.yamldoc import read_yaml
 
 
 def refusal(text: str) -> str:

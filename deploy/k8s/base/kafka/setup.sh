@@ -101,8 +101,8 @@ allow intake Read group intake
 describe_all intake
 
 user routing
-allow routing Write topic clue.routed clue.status clue.linked clue.received.dlq
-allow routing Read topic clue.received
+allow routing Write topic clue.routed clue.status clue.linked clue.received.dlq assignment.returned.dlq case.handoff_requested.dlq assignment.accepted.dlq case.concluded.dlq
+allow routing Read topic clue.received assignment.returned case.handoff_requested assignment.accepted case.concluded
 allow routing Read group routing
 describe_all routing
 

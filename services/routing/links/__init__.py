@@ -1,0 +1,1 @@
+"""Same subject, many sources: clues about one person linked across agencies."""
