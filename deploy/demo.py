@@ -117,7 +117,7 @@ async def seed(database_urls: Mapping[str, str], jwt_secrets: Mapping[str, str])
     under its secret (one per body of the demo registry), the case-management office's and the
     routing administrator's for routing under routing's."""
     # Imported here: deploy is the one place that composes the services, and only at run time.
-    from services.intake.demo import seed_demo as seed_agencies
+    from services.intake.agencies.demo import seed_demo as seed_agencies
     from services.intake.settings import Settings as IntakeSettings
     from services.routing.demo import DEMO_BODIES
     from services.routing.demo import seed_demo as seed_bodies

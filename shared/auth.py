@@ -1,4 +1,4 @@
-"""Authentication primitives: agency API keys, and staff JWTs with one audience per service.
+"""Staff JWTs with one audience per service (agency API keys are intake's: agencies/domain.py).
 
 Locally a service verifies HS256 tokens under a secret only it holds; in production it verifies
 RS256 tokens of the identity provider with the keys published at its JWKS URL. Either way the
@@ -7,8 +7,6 @@ that the service's deny-list can revoke.
 """
 
 import asyncio
-import hashlib
-import hmac
 import secrets
 import time
 from collections.abc import Iterable
@@ -31,28 +29,6 @@ AUDIENCES = {
     "routing": "guantong-routing",
     "casework": "guantong-casework",
 }
-
-
-def new_api_key() -> tuple[str, str]:
-    """Returns (key_id, plaintext). The key id is public and indexes the stored hash."""
-    key_id = secrets.token_hex(6)
-    return key_id, f"gt_{key_id}_{secrets.token_urlsafe(32)}"
-
-
-def split_api_key(plaintext: str) -> str | None:
-    parts = plaintext.split("_", 2)
-    if len(parts) != 3 or parts[0] != "gt" or len(parts[1]) != 12:
-        return None
-    return parts[1]
-
-
-def hash_secret(plaintext: str) -> str:
-    # Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
-    return hashlib.sha256(plaintext.encode()).hexdigest()
-
-
-def secret_matches(plaintext: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_secret(plaintext), stored_hash)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,11 @@ class TokenGate:
 
 
 def token_gate(request: Request) -> TokenGate:
-    gate: TokenGate = request.app.state.tokens
+    """The app's gate: `tokens` of its typed `app.state.services`, else `app.state.tokens`."""
+    services = getattr(request.app.state, "services", None)
+    gate = getattr(services, "tokens", None) or getattr(request.app.state, "tokens", None)
+    if not isinstance(gate, TokenGate):
+        raise RuntimeError("the app has no token gate: its lifespan did not run")
     return gate
 
 

@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from shared.db import UTCDateTime
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-SERVICES = ("intake", "routing", "casework")
+
+
+def services() -> tuple[str, ...]:
+    """Every service with an Alembic environment: a folder of migrations/ holding env.py."""
+    return tuple(sorted(p.name for p in MIGRATIONS.iterdir() if (p / "env.py").is_file()))
+
+
+SERVICES = services()
 
 
 def version_table(service: str) -> str:

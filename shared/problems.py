@@ -1,8 +1,8 @@
 """RFC 9457 problem details: one exception type and one set of handlers for every service."""
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -127,28 +127,37 @@ def render_problem(request: Request, problem: Problem) -> JSONResponse:
 def install_domain_errors(
     app: FastAPI,
     base: type[E],
-    mapping: Mapping[type[E], type[Problem]],
+    mapping: Mapping[type[E], type[Problem] | Callable[[E], Problem]],
     *,
     with_detail: bool,
     extensions: Callable[[E], Mapping[str, Any]] = lambda _exc: {},
+    observe: Callable[[Request, E], Awaitable[None]] | None = None,
 ) -> None:
     """Each of one service's domain errors becomes one problem+json kind, for every route.
 
-    Exact types only: an error the mapping does not name is a plain 400. `extensions` adds
-    members to the body (a 409's allowed actions, say): only what is safe to show the caller.
+    A mapping value is a Problem class (its status, slug and title; the error's text as detail
+    when `with_detail`) or a function building the Problem from the error, for errors that
+    carry headers or field errors. `extensions` adds members to the body (a 409's allowed
+    actions, say): only what is safe to show the caller. `observe` sees every error first (an
+    audit, say). Exact types only: an error the mapping does not name is a plain 400.
     """
 
     @app.exception_handler(base)
     async def _refused(request: Request, exc: E) -> JSONResponse:
+        if observe is not None:
+            await observe(request, exc)
         kind = mapping.get(type(exc), Problem)
-        return problem_response(
-            kind.status,
-            kind.title,
-            slug=kind.slug,
-            detail=str(exc) if with_detail else None,
-            instance=request.url.path,
-            **extensions(exc),
-        )
+        if isinstance(kind, type) and issubclass(kind, Problem):
+            return problem_response(
+                kind.status,
+                kind.title,
+                slug=kind.slug,
+                detail=str(exc) if with_detail else None,
+                instance=request.url.path,
+                **extensions(exc),
+            )
+        build = cast(Callable[[E], Problem], kind)
+        return render_problem(request, build(exc))
 
 
 def _is_data_exception(exc: Exception) -> bool:

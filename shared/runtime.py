@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -47,22 +47,36 @@ class Runtime:
     inbox: Table
     heartbeats: Table
     relay: Waker = field(default_factory=NoRelayHere)
+    # False when the engine belongs to someone else (a test's transaction): stop() keeps it.
+    owns_engine: bool = True
 
     @classmethod
-    def build(cls, name: str, settings: ServiceSettings, metadata: MetaData) -> "Runtime":
-        engine = make_engine(settings.database_url)
+    def build(
+        cls,
+        name: str,
+        settings: ServiceSettings,
+        metadata: MetaData,
+        *,
+        engine: AsyncEngine | None = None,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> "Runtime":
+        """A runtime on its own engine; or on the caller's `engine` and `sessions` (tests)."""
+        owned = engine is None
+        engine = engine or make_engine(settings.database_url)
         return cls(
             name=name,
             settings=settings,
             engine=engine,
-            sessions=make_session_factory(engine),
+            sessions=sessions or make_session_factory(engine),
             outbox=metadata.tables["outbox_messages"],
             inbox=metadata.tables["processed_messages"],
             heartbeats=metadata.tables["worker_heartbeats"],
+            owns_engine=owned,
         )
 
     async def stop(self) -> None:
-        await self.engine.dispose()
+        if self.owns_engine:
+            await self.engine.dispose()
 
     async def database_ready(self) -> bool:
         try:
@@ -82,6 +96,46 @@ class Runtime:
             "outbox": (await backlog(self.engine, self.outbox)).as_json(),
             "workers": [b.as_json() for b in beats],
         }
+
+
+RuntimeFactory = Callable[[str, ServiceSettings, MetaData], Runtime]
+
+
+class HasRuntime(Protocol):
+    """A service's typed app state (its `Services`), kept on `app.state.services`."""
+
+    @property
+    def runtime(self) -> Runtime: ...
+
+
+S = TypeVar("S", bound=HasRuntime)
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The process's runtime: from the typed `app.state.services`, else `app.state.runtime`
+    (the apps still built with lifespan_for)."""
+    services = getattr(request.app.state, "services", None)
+    runtime = getattr(services, "runtime", None) or getattr(request.app.state, "runtime", None)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("the app has no runtime: its lifespan did not run")
+    return runtime
+
+
+def services_lifespan(
+    build: Callable[[], S],
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """Builds the service's `Services` in the lifespan (never at import) as app.state.services."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = build()
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await services.runtime.stop()
+
+    return lifespan
 
 
 def lifespan_for(
@@ -111,7 +165,7 @@ def health_router(*, consumes: bool) -> APIRouter:
         summary="Ready while the database answers; the body reports broker, relay, consumers",
     )
     async def readyz(request: Request) -> JSONResponse:
-        runtime: Runtime = request.app.state.runtime
+        runtime = runtime_of(request)
         database, broker = await asyncio.gather(
             runtime.database_ready(),
             broker_reachable(

@@ -91,11 +91,12 @@ def _status(e: domain.DomainEvent, status: ClueStatus, **extra: Any) -> list[Eve
 def _concluded(e: domain.DomainEvent, outcome: Outcome, summary: str) -> list[Event]:
     if e.role is not Role.LEAD:
         return []
+    # No `clue.status` beside it: intake takes the conclusion, its status, timeline entry and
+    # webhook, from this one event, so the agency hears of it once.
     concluded = CaseConcluded(
         **_meta(e), outcome=outcome, release_summary=summary, concluded_at=e.occurred_at
     )
-    status = _status(e, ClueStatus.CONCLUDED, outcome=outcome, outcome_summary=summary)
-    return [concluded, *status]
+    return [concluded]
 
 
 def _accepted(e: Any) -> list[Event]:

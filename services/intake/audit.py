@@ -9,23 +9,27 @@ from services.intake import orm
 from shared.clock import utcnow
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    actor: str,
-    action: str,
-    target: str,
-    reason: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Written in the caller's transaction, so the action and its record stand or fall together."""
-    await session.execute(
-        insert(orm.audit_log).values(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            target=target,
-            reason=reason,
-            detail=detail or {},
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        target: str,
+        reason: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """In the caller's transaction, so the action and its record stand or fall together."""
+        await self.session.execute(
+            insert(orm.audit_log).values(
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                target=target,
+                reason=reason,
+                detail=detail or {},
+            )
         )
-    )

@@ -3,25 +3,14 @@ referrals or webhooks leaves a trace (who, what, when), as refused unsealing doe
 
 import logging
 from typing import Any
-from uuid import UUID
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Request
 
-from services.intake import audit
-from services.intake.unit_of_work import IntakeUnitOfWork
-from shared.problems import NotFound, render_problem
+from services.intake.deps import services
+from services.intake.errors import IntakeError, NotOwned
 
 log = logging.getLogger(__name__)
 ACTION = "access.refused"
-
-
-class AccessRefused(NotFound):
-    """Another agency's id, or no such id: the caller cannot tell which, the audit log can."""
-
-    def __init__(self, detail: str, *, agency_id: UUID, target: str) -> None:
-        super().__init__(detail)
-        self.agency_id, self.target = agency_id, target
 
 
 def _operation(request: Request) -> str:
@@ -29,19 +18,18 @@ def _operation(request: Request) -> str:
     return f"{request.method} {getattr(route, 'path', request.url.path)}"
 
 
-def install_refusal_audit(app: FastAPI) -> None:
-    @app.exception_handler(AccessRefused)
-    async def _refused(request: Request, exc: AccessRefused) -> JSONResponse:
-        try:
-            async with IntakeUnitOfWork(request.app.state.runtime) as uow:
-                await audit.record(
-                    uow.session,
-                    actor=f"agency:{exc.agency_id}",
-                    action=ACTION,
-                    target=exc.target,
-                    detail={"operation": _operation(request), "status": exc.status},
-                )
-                await uow.commit()
-        except Exception as error:  # the answer stays a 404 even if the record cannot be kept
-            log.error("refused access not audited: %s", type(error).__name__)
-        return render_problem(request, exc)
+async def audit_refusal(request: Request, exc: IntakeError) -> None:
+    """Sees every domain error on its way to problem+json; records the refused accesses."""
+    if not isinstance(exc, NotOwned):
+        return
+    try:
+        async with services(request).uow() as uow:
+            await uow.audit.record(
+                actor=f"agency:{exc.agency_id}",
+                action=ACTION,
+                target=exc.target,
+                detail={"operation": _operation(request), "status": 404},
+            )
+            await uow.commit()
+    except Exception as error:  # the answer stays a 404 even if the record cannot be kept
+        log.error("refused access not audited: %s", type(error).__name__)

@@ -1,12 +1,14 @@
-"""Composition root of intake's worker process: relay, the clue.status consumer, webhook
-delivery (safe in several workers: rows are leased) and key pruning (under a lease)."""
+"""Composition root of intake's worker process: relay, the clue.status and case.concluded
+consumers, webhook delivery (safe in several workers: rows are leased) and key pruning (under
+a lease)."""
 
 from services.intake import orm
-from services.intake.app import NAME
 from services.intake.consumer import SUBSCRIPTIONS
-from services.intake.key_pruner import prune_forever
-from services.intake.sealing import Sealer
+from services.intake.deps import NAME
+from services.intake.referrals.pruner import prune_forever
+from services.intake.reporter.sealing import Sealer
 from services.intake.settings import Settings
+from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks.worker import WebhookWorker, WorkerConfig
 from shared.runtime import Runtime
 from shared.worker import Job, Worker
@@ -20,10 +22,12 @@ def build_worker(settings: Settings | None = None) -> Worker:
         found = []
         if resolved.run_webhooks:
             config = WorkerConfig.from_settings(resolved)
+
+            def uow() -> IntakeUnitOfWork:
+                return IntakeUnitOfWork.of(runtime)
+
             # A new delivery worker per start: a stopped one has closed its HTTP client.
-            found.append(
-                Job("webhooks", lambda: WebhookWorker(runtime.sessions, sealer, config).run())
-            )
+            found.append(Job("webhooks", lambda: WebhookWorker(uow, sealer, config).run()))
         if resolved.idempotency_prune_seconds > 0:
             found.append(Job("key-pruner", lambda: prune_forever(runtime, resolved), once=True))
         return found

@@ -1,20 +1,39 @@
-"""Builders for intake tests: a migrated database, an app on it, agencies with keys."""
+"""Builders for intake tests: an app on a migrated database, agencies with keys, reports.
 
+Each takes the database as a URL (committed work, another engine) or as the test's rolled-back
+database (tests/support/rollback.py), whose transaction everything then joins.
+"""
+
+import asyncio
 import copy
+import os
+import sys
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from services.intake.agencies import ensure_agency, issue_key
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake import orm
+from services.intake.agencies.commands import SeedAgency
+from services.intake.agencies.handlers import seed_agency
 from services.intake.app import create_app
 from services.intake.consumer import on_clue_status
-from services.intake.identifiers import uscc_with_check
 from services.intake.settings import Settings
+from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
 from shared.clock import utcnow
 from shared.codes import ClueStatus
+from shared.credit_code import credit_code_with_check
 from shared.db import make_engine, make_session_factory
 from shared.events.contracts import ClueStatusChanged
+from tests.support.rollback import RolledBack
 
+ROOT = Path(__file__).resolve().parents[2]
 SEAL_KEYS = "test1:" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+HANDLING_BODY = uuid.UUID("90d203d2-09aa-51f1-ada7-7388e91c87e2")
+Database = str | RolledBack
 
 VALID_REFERRAL: dict[str, Any] = {
     "subjects": [
@@ -44,9 +63,13 @@ def referral(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def intake_settings(url: str, **overrides: Any) -> Settings:
+def url_of(db: Database) -> str:
+    return db if isinstance(db, str) else db.url
+
+
+def intake_settings(db: Database, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "database_url": url,
+        "database_url": url_of(db),
         "run_relay": False,
         "run_consumers": False,
         "run_webhooks": False,
@@ -56,22 +79,55 @@ def intake_settings(url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def intake_app(url: str, **overrides: Any) -> Any:
-    return create_app(intake_settings(url, **overrides))
+def intake_app(db: Database, **overrides: Any) -> Any:
+    settings = intake_settings(db, **overrides)
+    if isinstance(db, str):
+        return create_app(settings)
+    return create_app(settings, runtime=db.runtime)
 
 
-async def new_agency(url: str, name: str = "测试审计局") -> tuple[uuid.UUID, str]:
-    """A fresh agency with one API key; returns (agency id, plaintext key)."""
-    engine = make_engine(url)
+@asynccontextmanager
+async def sessions_of(db: Database) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    if not isinstance(db, str):
+        yield db.sessions
+        return
+    engine = make_engine(db)
     try:
-        async with make_session_factory(engine)() as session, session.begin():
-            serial = uuid.uuid4().int % 10**7
-            code = uscc_with_check(f"11365000MC{serial:07d}")
-            agency_id = await ensure_agency(session, credit_code=code, name=name, kind="audit")
-            issued = await issue_key(session, agency_id)
-        return agency_id, issued.api_key
+        yield make_session_factory(engine)
     finally:
         await engine.dispose()
+
+
+async def intake_command(db: Database, *argv: str, **env: str) -> tuple[int, str, str]:
+    """`python -m services.intake <argv>` in its own process, as an operator runs it on the
+    server: (exit code, stdout, stderr)."""
+    environment = dict(os.environ, INTAKE_DATABASE_URL=url_of(db), INTAKE_SEAL_KEYS=SEAL_KEYS)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.intake",
+        *argv,
+        cwd=ROOT,
+        env={**environment, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def uow_on(sessions: async_sessionmaker[AsyncSession]) -> IntakeUnitOfWork:
+    return IntakeUnitOfWork(sessions, orm.outbox, source=SOURCE)
+
+
+async def new_agency(db: Database, name: str = "测试审计局") -> tuple[uuid.UUID, str]:
+    """A fresh agency with one API key; returns (agency id, plaintext key)."""
+    code = credit_code_with_check(f"11365000MC{uuid.uuid4().int % 10**7:07d}")
+    seed = SeedAgency(credit_code=code, name=name, kind="audit_bureau")
+    async with sessions_of(db) as sessions:
+        issued = await seed_agency(uow_on(sessions), seed)
+    return issued.agency_id, issued.api_key
 
 
 def auth(key: str, idempotency_key: str | None = None) -> dict[str, str]:
@@ -81,11 +137,15 @@ def auth(key: str, idempotency_key: str | None = None) -> dict[str, str]:
     return headers
 
 
-HANDLING_BODY = uuid.UUID("90d203d2-09aa-51f1-ada7-7388e91c87e2")
+async def apply_status(db: Database, event: ClueStatusChanged) -> None:
+    """A report applied as intake's clue.status consumer does: its handler in a transaction
+    the caller owns (here this builder, there the consumer loop)."""
+    async with sessions_of(db) as sessions, sessions() as session, session.begin():
+        await on_clue_status(session, event)
 
 
-async def handled_by(url: str, referral_id: str, body_id: uuid.UUID = HANDLING_BODY) -> None:
-    """Routing's report that a body handles the referral, applied as intake's consumer does."""
+async def handled_by(db: Database, referral_id: str, body_id: uuid.UUID = HANDLING_BODY) -> None:
+    """Routing's report that a body handles the referral."""
     event = ClueStatusChanged(
         clue_id=uuid.UUID(referral_id),
         status=ClueStatus.ROUTED,
@@ -93,9 +153,4 @@ async def handled_by(url: str, referral_id: str, body_id: uuid.UUID = HANDLING_B
         body_id=body_id,
         body_name="江州市纪委监委",
     )
-    engine = make_engine(url)
-    try:
-        async with make_session_factory(engine)() as session, session.begin():
-            await on_clue_status(session, event)
-    finally:
-        await engine.dispose()
+    await apply_status(db, event)

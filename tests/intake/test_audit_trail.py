@@ -6,23 +6,18 @@ import uuid
 
 import pytest
 
-from tests.intake.agency_builders import audit_entries
+from tests.intake.agencies.builders import audit_entries
 from tests.intake.builders import auth, intake_app, new_agency, referral
-from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
+from tests.support.rollback import RolledBack
 
 CANARY = "金丝雀被反映人甲乙丙"
 
 
-@pytest.fixture
-def url(databases: DatabaseFactory, backend: str) -> str:
-    return databases.url(backend, "intake")
-
-
-async def test_probing_another_agencys_webhook_is_audited(url: str) -> None:
-    _, owner = await new_agency(url)
-    prober_id, prober = await new_agency(url)
-    async with serve(intake_app(url)) as client:
+async def test_probing_another_agencys_webhook_is_audited(db: RolledBack) -> None:
+    _, owner = await new_agency(db)
+    prober_id, prober = await new_agency(db)
+    async with serve(intake_app(db)) as client:
         hook = await client.post(
             "/v1/webhooks", json={"url": "https://93.184.215.14/h"}, headers=auth(owner)
         )
@@ -35,18 +30,18 @@ async def test_probing_another_agencys_webhook_is_audited(url: str) -> None:
                 ("DELETE", f"/v1/webhooks/{webhook_id}"),
             )
         ]
-    entries = await audit_entries(url, f"webhook:{webhook_id}")
+    entries = await audit_entries(db, f"webhook:{webhook_id}")
     assert answers == [404, 404, 404]
     assert [(e.actor, e.action) for e in entries] == [(f"agency:{prober_id}", "access.refused")] * 3
 
 
 async def test_each_request_is_logged_without_query_or_personal_data(
-    url: str, caplog: pytest.LogCaptureFixture
+    db: RolledBack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    agency_id, key = await new_agency(url)
+    agency_id, key = await new_agency(db)
     caplog.set_level(logging.INFO, logger="intake.access")
     request_id = f"req-{uuid.uuid4().hex[:8]}"
-    async with serve(intake_app(url)) as client:
+    async with serve(intake_app(db)) as client:
         created = await client.post(
             "/v1/referrals",
             json=referral(summary=f"{CANARY}涉嫌违规"),

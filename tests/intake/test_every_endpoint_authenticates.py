@@ -7,10 +7,10 @@ import uuid
 import pytest
 
 from services.intake.app import create_app
-from tests.intake.agency_builders import audit_entries
+from tests.intake.agencies.builders import audit_entries
 from tests.intake.builders import auth, intake_app, intake_settings, new_agency, referral
-from tests.support.databases import DatabaseFactory
 from tests.support.http import serve
+from tests.support.rollback import RolledBack
 
 PUBLIC = {"/healthz", "/readyz"}
 
@@ -32,11 +32,6 @@ def _fill(path: str, referral_id: str) -> str:
     return re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), path)
 
 
-@pytest.fixture
-def url(databases: DatabaseFactory, backend: str) -> str:
-    return databases.url(backend, "intake")
-
-
 def _referral_routes() -> list[tuple[str, str]]:
     """Operations on one referral an agency may call (unsealing is staff-only: 401 above)."""
     return [
@@ -49,10 +44,10 @@ def _referral_routes() -> list[tuple[str, str]]:
 class TestEveryEndpoint:
     @pytest.mark.parametrize(("method", "path"), _routes())
     async def test_refuses_a_missing_or_wrong_credential(
-        self, url: str, method: str, path: str
+        self, db: RolledBack, method: str, path: str
     ) -> None:
         target = _fill(path, str(uuid.uuid4()))
-        async with serve(intake_app(url)) as client:
+        async with serve(intake_app(db)) as client:
             missing = await client.request(method, target)
             wrong = await client.request(
                 method, target, headers={"Authorization": "Bearer gt_0123456789ab_wrong"}
@@ -62,11 +57,11 @@ class TestEveryEndpoint:
 
     @pytest.mark.parametrize(("method", "path"), _referral_routes())
     async def test_another_agencys_referral_is_not_found(
-        self, url: str, method: str, path: str
+        self, db: RolledBack, method: str, path: str
     ) -> None:
-        _, owner = await new_agency(url, "甲审计局")
-        prober_id, other = await new_agency(url, "乙公安局")
-        async with serve(intake_app(url)) as client:
+        _, owner = await new_agency(db, "甲审计局")
+        prober_id, other = await new_agency(db, "乙公安局")
+        async with serve(intake_app(db)) as client:
             created = await client.post(
                 "/v1/referrals", json=referral(), headers=auth(owner, str(uuid.uuid4()))
             )
@@ -77,6 +72,6 @@ class TestEveryEndpoint:
         assert answer.status_code == 404, (target, answer.text)
         assert created.json()["receipt_number"] not in answer.text
         assert "张某" not in answer.text
-        [entry] = await audit_entries(url, f"referral:{created.json()['id']}")
+        [entry] = await audit_entries(db, f"referral:{created.json()['id']}")
         assert (entry.actor, entry.action) == (f"agency:{prober_id}", "access.refused")
         assert entry.detail["operation"] == f"{method} {path}" and entry.at is not None

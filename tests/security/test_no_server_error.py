@@ -20,6 +20,7 @@ from services.intake.settings import Settings as IntakeSettings
 from services.routing.app import create_app as routing_app
 from services.routing.demo import DEMO_BY_CODE, seed_demo
 from services.routing.settings import Settings as RoutingSettings
+from shared.settings import ServiceSettings
 from tests.intake.builders import auth, new_agency
 from tests.security.apps import app_for, settings_for
 from tests.support.databases import DatabaseFactory
@@ -51,13 +52,18 @@ casework_schema = _document(casework_app(CaseworkSettings()))
 
 
 @pytest.fixture(scope="module")
-def intake(
+def intake_config(
     databases: DatabaseFactory, backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[FastAPI]:
+) -> ServiceSettings:
     store = str(tmp_path_factory.mktemp("attachments"))
     overrides = {**UNLIMITED, "rate_limit_per_second": 1e9, "rate_limit_burst": 10**9}
     url = databases.url(backend, "intake")
-    yield app_for("intake", settings_for("intake", url, attachment_dir=store, **overrides))
+    return settings_for("intake", url, attachment_dir=store, **overrides)
+
+
+@pytest.fixture(scope="module")
+def intake(intake_config: ServiceSettings) -> Iterator[FastAPI]:
+    yield app_for("intake", intake_config)
     shutdown_lifespans()
 
 
@@ -83,12 +89,14 @@ def casework(databases: DatabaseFactory, backend: str) -> FastAPI:
 # /readyz answers 503 by design while no broker runs, as in these tests.
 @intake_schema.exclude(path="/readyz").parametrize()
 @FUZZ
-def test_intake(case: Any, intake: FastAPI, agency_key: str) -> None:
+def test_intake(
+    case: Any, intake: FastAPI, intake_config: ServiceSettings, agency_key: str
+) -> None:
     headers = auth(agency_key)
     if case.path.endswith(":unseal"):
-        headers = bearer("intake", intake.state.settings, roles=["reporter_unsealer"])
+        headers = bearer("intake", intake_config, roles=["reporter_unsealer"])
     elif case.path.startswith("/v1/admin"):
-        headers = bearer("intake", intake.state.settings, roles=["intake_admin"])
+        headers = bearer("intake", intake_config, roles=["intake_admin"])
     case.call_and_validate(app=intake, headers=headers, checks=[not_a_server_error])
 
 

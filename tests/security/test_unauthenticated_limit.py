@@ -34,7 +34,7 @@ def counting_statements(app: FastAPI) -> Iterator[list[str]]:
     def record(*args: Any) -> None:
         seen.append(str(args[2]))
 
-    engine = app.state.runtime.engine.sync_engine
+    engine = app.state.services.runtime.engine.sync_engine
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen

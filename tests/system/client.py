@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from deploy.demo import Credentials, referral
+from deploy.demo import Credentials, Person, referral
 from deploy.system import System
 
 # Liveness bounds for polling, not timing assertions: a healthy system is done long before.
@@ -108,3 +108,75 @@ async def readiness(system: System, name: str) -> dict[str, Any]:
 def credentials(system: System) -> Credentials:
     assert system.credentials is not None
     return system.credentials
+
+
+class CaseworkApp:
+    """A body's internal app acting on one assignment: read it, act with its ETag."""
+
+    def __init__(self, system: System, token: str) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=system.url("casework"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30.0,
+            trust_env=False,
+        )
+
+    async def assignment(self, assignment_id: str) -> httpx.Response:
+        return await self._client.get(f"/v1/assignments/{assignment_id}")
+
+    async def act(self, assignment_id: str, action: str, **fields: Any) -> httpx.Response:
+        current = await self.assignment(assignment_id)
+        assert current.status_code == 200, current.text
+        headers = {"If-Match": current.headers["ETag"]}
+        body = {"action": action, **fields}
+        return await self._client.post(
+            f"/v1/assignments/{assignment_id}/actions", json=body, headers=headers
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+class CaseManagementOffice:
+    """The case-management office (案管) at routing."""
+
+    def __init__(self, system: System, token: str) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=system.url("routing"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30.0,
+            trust_env=False,
+        )
+
+    async def clue(self, clue_id: str) -> dict[str, Any]:
+        response = await self._client.get(f"/v1/clues/{clue_id}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def review_queue(self) -> list[dict[str, Any]]:
+        response = await self._client.get("/v1/review-queue", params={"limit": 100})
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+    async def decide(self, clue_id: str, *, lead_body_id: str, reason: str) -> httpx.Response:
+        body = {"lead_body_id": lead_body_id, "co_body_ids": [], "reason": reason}
+        return await self._client.post(f"/v1/clues/{clue_id}/decisions", json=body)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def staff(credentials: Credentials, body_name: str, role: str) -> Person:
+    """A demo supervisor or auditor of a body (casework's tokens)."""
+    for person in credentials.casework_staff:
+        if person.body_name == body_name and role in person.roles:
+            return person
+    raise KeyError((body_name, role))
+
+
+async def assignment_of(inbox: Caseworker, clue_id: str, what: str) -> dict[str, Any]:
+    found = await poll(inbox.inbox, lambda items: any(i["clue_id"] == clue_id for i in items), what)
+    [item] = [i for i in found if i["clue_id"] == clue_id]
+    return item

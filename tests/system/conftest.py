@@ -23,6 +23,8 @@ def system(
         urls,
         log_dir=tmp_path_factory.mktemp(f"system-{backend}"),
         jwt_secrets={name: secrets.token_urlsafe(32) for name in SERVICES},
+        # The tests' stand-in for an agency's callback listens on loopback.
+        extra_env={"INTAKE_WEBHOOK_ALLOW_PRIVATE": "true", "INTAKE_WEBHOOK_POLL_SECONDS": "0.2"},
     )
     with running:
         yield running

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake import orm
-from services.intake.webhooks.events import FAILED, PENDING
+from services.intake.webhooks.domain import FAILED, PENDING
 
 W, D = orm.webhooks, orm.webhook_deliveries
 # Typed loosely on purpose: the API rows carry no secret column, whatever the caller selects.
@@ -43,14 +43,14 @@ class WebhookRepository:
         )
         return list((await self.session.execute(query)).all())
 
-    async def one(self, agency_id: UUID, webhook_id: UUID) -> Row[Any] | None:
+    async def one(self, *, agency_id: UUID, webhook_id: UUID) -> Row[Any] | None:
         """Another agency's webhook, or a deleted one, reads as absent."""
         query = select(*_PUBLIC).where(
             W.c.id == webhook_id, W.c.agency_id == agency_id, W.c.active.is_(True)
         )
         return (await self.session.execute(query)).first()
 
-    async def deactivate(self, agency_id: UUID, webhook_id: UUID, now: datetime) -> bool:
+    async def deactivate(self, *, agency_id: UUID, webhook_id: UUID, now: datetime) -> bool:
         result = await self.session.execute(
             update(W)
             .where(W.c.id == webhook_id, W.c.agency_id == agency_id, W.c.active.is_(True))
@@ -67,7 +67,7 @@ class WebhookRepository:
         return True
 
     async def set_secret(
-        self, agency_id: UUID, webhook_id: UUID, sealed: tuple[str, bytes], now: datetime
+        self, *, agency_id: UUID, webhook_id: UUID, sealed: tuple[str, bytes], now: datetime
     ) -> bool:
         result = await self.session.execute(
             update(W)
@@ -88,6 +88,29 @@ class WebhookRepository:
             )
         query = query.order_by(D.c.created_at.desc(), D.c.id.desc()).limit(limit)
         return list((await self.session.execute(query)).all())
+
+    async def enqueue(
+        self, *, agency_id: UUID, referral_id: UUID, payload: dict[str, Any], now: datetime
+    ) -> int:
+        """One pending delivery per active webhook of the agency, in the caller's transaction:
+        the status change and its deliveries are committed together or not at all."""
+        query = select(W.c.id).where(W.c.agency_id == agency_id, W.c.active.is_(True))
+        rows = [
+            {
+                "id": uuid4(),
+                "webhook_id": webhook_id,
+                "referral_id": referral_id,
+                "payload": payload,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for webhook_id in (await self.session.execute(query)).scalars()
+        ]
+        if rows:
+            await self.session.execute(insert(D), rows)
+        return len(rows)
 
 
 class DeliveryQueue:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import httpcore
 
-from services.intake.webhooks.urls import UnsafeUrl, public_addresses
+from services.intake.errors import UnsafeUrl
+from services.intake.webhooks.urls import public_addresses
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

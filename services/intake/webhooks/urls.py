@@ -9,12 +9,10 @@ import ipaddress
 import socket
 from urllib.parse import SplitResult, urlsplit
 
+from services.intake.errors import UnsafeUrl
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-class UnsafeUrl(ValueError):
-    """The URL is malformed, not http(s), or reaches an address intake must not call."""
 
 
 def parse(url: str) -> SplitResult:

@@ -12,19 +12,18 @@ import contextlib
 import json
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook
 
-from services.intake.sealing import Sealer
+from services.intake.reporter.sealing import Sealer
 from services.intake.settings import Settings
-from services.intake.webhooks.events import DELIVERED, FAILED
-from services.intake.webhooks.registration import open_secret
-from services.intake.webhooks.repository import DeliveryQueue
+from services.intake.unit_of_work import IntakeUnitOfWork
+from services.intake.webhooks.domain import RetryPolicy, open_secret
 from services.intake.webhooks.transport import Sent, WebhookClient
 from shared.clock import utcnow
 
@@ -52,11 +51,9 @@ class WorkerConfig:
             poll_seconds=settings.webhook_poll_seconds,
         )
 
-
-def backoff_seconds(attempts: int, config: WorkerConfig, rng: random.Random) -> float:
-    """Doubling delay with jitter, so receivers that come back are not hit all at once."""
-    ceiling = min(config.backoff_max_seconds, config.backoff_base_seconds * 2.0 ** (attempts - 1))
-    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.max_attempts, self.backoff_base_seconds, self.backoff_max_seconds)
 
 
 def signed_request(
@@ -78,11 +75,11 @@ def signed_request(
 class WebhookWorker:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        uows: Callable[[], IntakeUnitOfWork],
         sealer: Sealer,
         config: WorkerConfig,
     ) -> None:
-        self._sessions = sessions
+        self._uows = uows
         self._sealer = sealer
         self._config = config
         self._client = WebhookClient(
@@ -118,17 +115,18 @@ class WebhookWorker:
         """One round: claim what is due, send it all concurrently, record each result."""
         now = utcnow()
         lease = now + timedelta(seconds=self._config.timeout_seconds * 3 + 30)
-        async with self._sessions() as session, session.begin():
-            queue = DeliveryQueue(session)
-            await queue.fail_exhausted(now, self._config.max_attempts)
-            claimed = await queue.claim_due(now, limit=self._config.batch_size, lease_until=lease)
+        async with self._uows() as uow:
+            await uow.deliveries.fail_exhausted(now, self._config.max_attempts)
+            batch = self._config.batch_size
+            claimed = await uow.deliveries.claim_due(now, limit=batch, lease_until=lease)
+            await uow.commit()
         if not claimed:
             return 0
         results = await asyncio.gather(*(self._attempt(c) for c in claimed))
-        async with self._sessions() as session, session.begin():
-            queue = DeliveryQueue(session)
+        async with self._uows() as uow:
             for claim, sent in zip(claimed, results, strict=True):
-                await queue.record(claim.id, lease, self._result(claim, sent))
+                await uow.deliveries.record(claim.id, lease, self._result(claim, sent))
+            await uow.commit()
         return len(claimed)
 
     async def _attempt(self, claim: Row[Any]) -> Sent:
@@ -145,28 +143,19 @@ class WebhookWorker:
         return await self._client.post(claim.url, headers, body)
 
     def _result(self, claim: Row[Any], sent: Sent) -> dict[str, Any]:
-        now, attempts = utcnow(), claim.attempts + 1
-        code = sent.status_code
-        if code is not None and 200 <= code < 300:
-            return {
-                "status": DELIVERED,
-                "delivered_at": now,
-                "last_status_code": code,
-                "last_error": None,
-            }
-        values: dict[str, Any] = {"last_status_code": code, "last_error": sent.error or _why(code)}
-        if attempts >= self._config.max_attempts:
-            values["status"] = FAILED
-        else:
-            delay = backoff_seconds(attempts, self._config, self._rng)
-            values["next_attempt_at"] = now + timedelta(seconds=delay)
-        log.info(
-            "webhook delivery %s: attempt %d failed (%s)", claim.id, attempts, values["last_error"]
+        attempts = claim.attempts + 1
+        values = self._config.retry.outcome(
+            attempts=attempts,
+            status_code=sent.status_code,
+            error=sent.error,
+            now=utcnow(),
+            rng=self._rng,
         )
+        if "delivered_at" not in values:
+            log.info(
+                "webhook delivery %s: attempt %d failed (%s)",
+                claim.id,
+                attempts,
+                values["last_error"],
+            )
         return values
-
-
-def _why(code: int | None) -> str:
-    if code is not None and 300 <= code < 400:
-        return f"HTTP {code}: redirects are not followed"
-    return f"HTTP {code}"

@@ -95,8 +95,8 @@ topic assignment.overdue.dlq
 topic case.progressed.dlq
 
 user intake
-allow intake Write topic clue.received clue.status.dlq
-allow intake Read topic clue.status
+allow intake Write topic clue.received clue.status.dlq case.concluded.dlq
+allow intake Read topic clue.status case.concluded
 allow intake Read group intake
 describe_all intake
 

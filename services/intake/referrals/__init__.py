@@ -1,0 +1,1 @@
+"""Referrals: accepting a clue idempotently, its status and timeline, conclusions fed back."""
