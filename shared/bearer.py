@@ -41,9 +41,8 @@ class TokenGate:
 
 
 def token_gate(request: Request) -> TokenGate:
-    """The app's gate: `tokens` of its typed `app.state.services`, else `app.state.tokens`."""
-    services = getattr(request.app.state, "services", None)
-    gate = getattr(services, "tokens", None) or getattr(request.app.state, "tokens", None)
+    """The app's gate: `tokens` of the typed `app.state.services` its lifespan built."""
+    gate = getattr(getattr(request.app.state, "services", None), "tokens", None)
     if not isinstance(gate, TokenGate):
         raise RuntimeError("the app has no token gate: its lifespan did not run")
     return gate

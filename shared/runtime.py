@@ -112,10 +112,8 @@ S = TypeVar("S", bound=HasRuntime)
 
 
 def runtime_of(request: Request) -> Runtime:
-    """The process's runtime: from the typed `app.state.services`, else `app.state.runtime`
-    (the apps still built with lifespan_for)."""
-    services = getattr(request.app.state, "services", None)
-    runtime = getattr(services, "runtime", None) or getattr(request.app.state, "runtime", None)
+    """The process's runtime, from the typed `app.state.services` its lifespan built."""
+    runtime = getattr(getattr(request.app.state, "services", None), "runtime", None)
     if not isinstance(runtime, Runtime):
         raise RuntimeError("the app has no runtime: its lifespan did not run")
     return runtime
@@ -134,21 +132,6 @@ def services_lifespan(
             yield
         finally:
             await services.runtime.stop()
-
-    return lifespan
-
-
-def lifespan_for(
-    runtime_factory: Callable[[FastAPI], Runtime],
-) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = runtime_factory(app)
-        app.state.runtime = runtime
-        try:
-            yield
-        finally:
-            await runtime.stop()
 
     return lifespan
 

@@ -35,7 +35,8 @@ class ServiceMain:
     outbox: Table
     revoked_tokens: Table
     consumes: Sequence[str]  # the topics whose dead letters `dlq` lists
-    commands: Mapping[str, Command] = field(default_factory=dict)
+    commands: Mapping[str, Command] = field(default_factory=dict)  # its own, or overriding ours
+    after_migrate: Command | None = None  # data the schema needs (shipped calendar years, say)
     server_options: Mapping[str, Any] = field(default_factory=dict)
 
     def usage(self) -> str:
@@ -49,6 +50,8 @@ class ServiceMain:
             return self.commands[command](settings, argv[1:])
         if command == "migrate":
             upgrade(self.name, settings.database_url)
+            if self.after_migrate is not None:
+                return self.after_migrate(settings, argv[1:])
         elif command == "worker":
             from shared.worker import serve
 

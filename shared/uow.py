@@ -1,17 +1,20 @@
 """The unit of work: the only place a transaction commits, writing its events to the outbox.
 
-One shape for the three services and for both callers:
-- an API handler opens its own transaction: `async with ServiceUoW(sessions, outbox, ...) as uow`;
+One shape for the three services and for every caller:
+- an API route or a job opens its own transaction: `<Svc>UnitOfWork.of(runtime)` (a commit
+  wakes the process's relay), or `<Svc>UnitOfWork(sessions)` on any session factory (the CLI);
+  the use case enters it (`async with uow:`) and is the only one to commit;
 - a consumer handler joins the transaction the consumer loop owns (the inbox claim and the
-  effect commit together): `ServiceUoW.joined(session, outbox, ...)`; its `commit()` stages
-  the events into that transaction and leaves committing to the loop.
-Subclasses bind their repositories in `bind(session)` and, when their aggregates raise domain
-events, translate them in `publishable(event)`; handlers `track()` the aggregates they changed.
+  effect commit together): `<Svc>UnitOfWork.within(session)`; its `commit()` stages the events
+  into that transaction and leaves committing to the loop.
+Subclasses name their outbox table and event source, bind their repositories in `bind(session)`
+and, when their aggregates raise domain events, translate them in `publishable(event)`; use
+cases `track()` the aggregates they changed.
 """
 
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,18 +29,35 @@ class RaisesEvents(Protocol):
     def collect_events(self) -> list[Any]: ...
 
 
+class Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class HasSessions(Protocol):
+    """A process's runtime (shared/runtime.py): its sessions and the relay a commit wakes."""
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def relay(self) -> Waker: ...
+
+
+def _nothing() -> None:
+    return None
+
+
 class UnitOfWork:
+    outbox: ClassVar[Table]
+    source: ClassVar[str]
+
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession] | None,
-        outbox: Table,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
         *,
-        source: str,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[], None] = _nothing,
     ) -> None:
-        self._factory = session_factory
-        self._outbox = outbox
-        self._source = source
+        self._factory = sessions
         self._on_commit = on_commit
         self._events: list[Event] = []
         self._tracked: list[RaisesEvents] = []
@@ -45,9 +65,22 @@ class UnitOfWork:
         self._joined = False
 
     @classmethod
-    def joined(cls, session: AsyncSession, outbox: Table, **kwargs: Any) -> Self:
+    def of(
+        cls, runtime: HasSessions, *, after_commit: Callable[[], None] = _nothing, **kwargs: Any
+    ) -> Self:
+        """One on the process's sessions; a commit wakes the relay, then `after_commit`."""
+        wake = runtime.relay.wake
+
+        def committed() -> None:
+            wake()
+            after_commit()
+
+        return cls(runtime.sessions, on_commit=committed, **kwargs)
+
+    @classmethod
+    def within(cls, session: AsyncSession, **kwargs: Any) -> Self:
         """A unit of work inside a transaction someone else owns (the consumer loop)."""
-        uow = cls(None, outbox, **kwargs)
+        uow = cls(None, **kwargs)
         uow._session, uow._joined = session, True
         uow.bind(session)
         return uow
@@ -102,26 +135,10 @@ class UnitOfWork:
         for aggregate in self._tracked:
             for raised in aggregate.collect_events():
                 events.extend(self.publishable(raised))
-        await stage(self.session, self._outbox, events, source=self._source)
+        await stage(self.session, self.outbox, events, source=self.source)
         self._events, self._tracked = [], []
         if self._joined:
             await self.session.flush()
             return
         await self.session.commit()
         self._on_commit()
-
-
-def bind_session(session: AsyncSession, outbox: Table, *, source: str) -> "SessionEmitter":
-    return SessionEmitter(session, outbox, source=source)
-
-
-class SessionEmitter:
-    """Superseded by `UnitOfWork.joined`; kept until every consumer handler has moved to it."""
-
-    def __init__(self, session: AsyncSession, outbox: Table, *, source: str) -> None:
-        self.session = session
-        self._outbox = outbox
-        self._source = source
-
-    async def emit(self, *events: Event) -> None:
-        await stage(self.session, self._outbox, list(events), source=self._source)

@@ -6,9 +6,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.casework.deadlines.calendar import CalendarCache
-from services.casework.orm import outbox
 from services.casework.settings import Settings
-from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
+from services.casework.unit_of_work import CaseworkUnitOfWork
 from shared.db import make_engine, make_session_factory
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -17,7 +16,7 @@ UnitsOfWork = Callable[[], CaseworkUnitOfWork]
 
 def units_of_work(sessions: Sessions, settings: Settings) -> UnitsOfWork:
     calendar = CalendarCache(settings.clock_policy())
-    return lambda: CaseworkUnitOfWork(sessions, outbox, calendar=calendar, source=SOURCE)
+    return lambda: CaseworkUnitOfWork(sessions, calendar=calendar)
 
 
 @asynccontextmanager

@@ -13,14 +13,15 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from services.casework import orm
 from services.casework.deadlines.calendar import CalendarCache
 from services.casework.domain import Actor
 from services.casework.scope import Scope
-from services.casework.settings import Settings
-from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
-from shared.auth import Principal
+from services.casework.settings import SERVICE, Settings
+from services.casework.unit_of_work import CaseworkUnitOfWork
+from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
-from shared.runtime import Runtime
+from shared.runtime import Runtime, RuntimeFactory
 
 CASEWORKER = "caseworker"
 SUPERVISOR = "supervisor"
@@ -38,22 +39,26 @@ class Services:
     tokens: TokenGate
     calendar: CalendarCache
 
-    def unit_of_work(self, scope: Scope) -> CaseworkUnitOfWork:
-        runtime = self.runtime
-        return CaseworkUnitOfWork(
-            runtime.sessions,
-            runtime.outbox,
-            calendar=self.calendar,
-            scope=scope,
-            source=SOURCE,
-            on_commit=runtime.relay.wake,
+    @classmethod
+    def build(cls, settings: Settings, runtime: RuntimeFactory = Runtime.build) -> "Services":
+        built = runtime(SERVICE, settings, orm.metadata)
+        verifier = TokenVerifier.for_service(SERVICE, settings)
+        return cls(
+            settings=settings,
+            runtime=built,
+            tokens=TokenGate(verifier, built.sessions, orm.revoked_tokens),
+            calendar=CalendarCache(settings.clock_policy()),
         )
+
+    def uow(self, scope: Scope) -> CaseworkUnitOfWork:
+        """Not entered: the use case enters it and commits."""
+        return CaseworkUnitOfWork.of(self.runtime, calendar=self.calendar, scope=scope)
 
 
 def services(request: Request) -> Services:
-    found = request.app.state.services
+    found = getattr(request.app.state, "services", None)
     if not isinstance(found, Services):
-        raise RuntimeError("the casework app was built without its services")
+        raise RuntimeError("casework's services are built in the app's lifespan")
     return found
 
 
@@ -94,15 +99,15 @@ CurrentStatsReader = Annotated[
 
 
 def _caseworker_uow(services: ServicesDep, staff: CurrentCaseworker) -> CaseworkUnitOfWork:
-    return services.unit_of_work(staff.scope())
+    return services.uow(staff.scope())
 
 
 def _audit_uow(services: ServicesDep, staff: CurrentAuditReader) -> CaseworkUnitOfWork:
-    return services.unit_of_work(staff.scope(widened_by=AUDITOR))
+    return services.uow(staff.scope(widened_by=AUDITOR))
 
 
 def _stats_uow(services: ServicesDep, staff: CurrentStatsReader) -> CaseworkUnitOfWork:
-    return services.unit_of_work(staff.scope(widened_by=CASE_MANAGEMENT_OFFICE))
+    return services.uow(staff.scope(widened_by=CASE_MANAGEMENT_OFFICE))
 
 
 # Un-entered: the use case enters it and is the only place that commits.

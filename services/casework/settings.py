@@ -3,6 +3,8 @@ from pydantic_settings import SettingsConfigDict
 from services.casework.domain import ClockPolicy, ClockRule, Months, WorkingDays
 from shared.settings import ServiceSettings, sqlite_url
 
+SERVICE = "casework"
+
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CASEWORK_")

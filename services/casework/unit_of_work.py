@@ -4,13 +4,12 @@ The API opens one per request, scoped to the caller's body (or the bodies a toke
 consumers, scheduled jobs and the command line join or open one with the SYSTEM scope.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.casework import orm
 from services.casework.assignments.inbox import InboxQueries
 from services.casework.assignments.repository import AssignmentRepository
 from services.casework.audit.repository import AuditLog
@@ -28,6 +27,8 @@ SOURCE = "/guantong/casework"
 
 
 class CaseworkUnitOfWork(UnitOfWork):
+    outbox = orm.outbox
+    source = SOURCE
     assignments: AssignmentRepository
     inbox: InboxQueries
     audit: AuditLog
@@ -36,17 +37,16 @@ class CaseworkUnitOfWork(UnitOfWork):
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession] | None,
-        outbox: Table,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
         *,
         calendar: CalendarCache,
         scope: Scope = SYSTEM,
-        source: str = SOURCE,
-        on_commit: Callable[[], None] = lambda: None,
+        **kwargs: Any,
     ) -> None:
+        """`kwargs`: the shared unit of work's (`on_commit`)."""
         self.scope = scope
         self._calendar_cache = calendar
-        super().__init__(session_factory, outbox, source=source, on_commit=on_commit)
+        super().__init__(sessions, **kwargs)
 
     def bind(self, session: AsyncSession) -> None:
         self.audit = AuditLog(session, self.scope)
@@ -66,11 +66,3 @@ class CaseworkUnitOfWork(UnitOfWork):
         if isinstance(event, DomainEvent):
             return contracts_of(event)
         return super().publishable(event)
-
-
-@dataclass(frozen=True)
-class EventScope:
-    """Compatibility only (see services/casework/handlers.py): a consumer's session and outbox."""
-
-    session: AsyncSession
-    outbox: Table

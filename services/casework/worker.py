@@ -1,13 +1,12 @@
 """Composition root of casework's worker process: the relay, the clue.routed and clue.linked
 consumers, and the scheduled check (deadlines, calendar, audit chain) under a lease."""
 
-from services.casework.app import SERVICE
 from services.casework.consumer import subscriptions
 from services.casework.deadlines.calendar import CalendarCache
 from services.casework.deadlines.job import ScheduledCheck
 from services.casework.orm import metadata
-from services.casework.settings import Settings
-from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
+from services.casework.settings import SERVICE, Settings
+from services.casework.unit_of_work import CaseworkUnitOfWork
 from shared.runtime import Runtime
 from shared.worker import Job, Worker
 
@@ -23,13 +22,7 @@ def build_worker(settings: Settings | None = None) -> Worker:
             return []
 
         def unit_of_work() -> CaseworkUnitOfWork:
-            return CaseworkUnitOfWork(
-                runtime.sessions,
-                runtime.outbox,
-                calendar=calendar,
-                source=SOURCE,
-                on_commit=runtime.relay.wake,
-            )
+            return CaseworkUnitOfWork.of(runtime, calendar=calendar)
 
         check = ScheduledCheck(unit_of_work, calendar, resolved)
         return [Job(SCHEDULED_CHECK, check.run, once=True)]
@@ -38,6 +31,6 @@ def build_worker(settings: Settings | None = None) -> Worker:
         SERVICE,
         resolved,
         metadata,
-        subscriptions=lambda runtime: subscriptions(runtime.outbox, calendar),
+        subscriptions=lambda _: subscriptions(calendar),
         jobs=jobs,
     )

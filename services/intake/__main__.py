@@ -4,8 +4,7 @@ import sys
 
 from services.intake import orm
 from services.intake.consumer import SUBSCRIPTIONS
-from services.intake.deps import NAME
-from services.intake.settings import Settings
+from services.intake.settings import SERVICE, Settings
 from shared.secrets import exit_on_missing_secret
 from shared.service_main import ServiceMain
 from shared.settings import ServiceSettings
@@ -18,7 +17,7 @@ def _agency(settings: ServiceSettings, argv: list[str]) -> int:
 
 
 MAIN = ServiceMain(
-    name=NAME,
+    name=SERVICE,
     settings=Settings,
     app="services.intake.app:create_app",
     worker="services.intake.worker:build_worker",

@@ -17,13 +17,12 @@ from services.intake.attachments.domain import AttachmentPolicy
 from services.intake.attachments.store import AttachmentStore
 from services.intake.referrals.domain import Protection, Sender
 from services.intake.reporter.sealing import Sealer
-from services.intake.settings import Settings
+from services.intake.settings import SERVICE, Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
 from shared.runtime import Runtime, RuntimeFactory
 
-NAME = "intake"
 ADMIN_ROLE = "intake_admin"
 
 
@@ -39,8 +38,8 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, runtime: RuntimeFactory = Runtime.build) -> "Services":
-        built = runtime(NAME, settings, orm.metadata)
-        verifier = TokenVerifier.for_service(NAME, settings)
+        built = runtime(SERVICE, settings, orm.metadata)
+        verifier = TokenVerifier.for_service(SERVICE, settings)
         return cls(
             settings=settings,
             runtime=built,

@@ -10,6 +10,8 @@ from pydantic_settings import SettingsConfigDict
 from shared.secrets import random_token
 from shared.settings import ServiceSettings, sqlite_url
 
+SERVICE = "intake"
+
 # Where earlier versions kept the generated seal key; read once so old referrals still unseal.
 LEGACY_SEAL_KEY_FILE = Path("var/intake-seal.key")
 

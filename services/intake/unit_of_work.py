@@ -1,7 +1,7 @@
 """Intake's unit of work: every capability's repository bound to its session, and what the
 referral aggregate raises published as contract events at commit (shared/uow.py)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,6 @@ from services.intake.reporter.repository import ReporterRepository
 from services.intake.webhooks.repository import DeliveryQueue, WebhookRepository
 from shared.events import Event
 from shared.events.contracts import ClueReceived, SubjectSnapshot
-from shared.runtime import Runtime
 from shared.uow import UnitOfWork
 
 SOURCE = "/guantong/intake"
@@ -24,6 +23,8 @@ _SNAPSHOT_FIELDS = frozenset(SubjectSnapshot.model_fields)
 
 
 class IntakeUnitOfWork(UnitOfWork):
+    outbox = orm.outbox
+    source = SOURCE
     referrals: ReferralRepository
     agencies: AgencyRepository
     attachments: AttachmentRepository
@@ -31,25 +32,6 @@ class IntakeUnitOfWork(UnitOfWork):
     webhooks: WebhookRepository
     deliveries: DeliveryQueue
     audit: AuditRepository
-
-    @classmethod
-    def of(
-        cls, runtime: Runtime, *, after_commit: Callable[[], None] | None = None
-    ) -> "IntakeUnitOfWork":
-        """One on the process's sessions; a commit wakes the relay where one runs."""
-        wake = runtime.relay.wake
-
-        def committed() -> None:
-            wake()
-            if after_commit is not None:
-                after_commit()
-
-        return cls(runtime.sessions, orm.outbox, source=SOURCE, on_commit=committed)
-
-    @classmethod
-    def within(cls, session: AsyncSession) -> "IntakeUnitOfWork":
-        """One inside the consumer loop's transaction."""
-        return cls.joined(session, orm.outbox, source=SOURCE)
 
     def bind(self, session: AsyncSession) -> None:
         self.referrals = ReferralRepository(session)

@@ -4,10 +4,9 @@ a lease)."""
 
 from services.intake import orm
 from services.intake.consumer import SUBSCRIPTIONS
-from services.intake.deps import NAME
 from services.intake.referrals.pruner import prune_forever
 from services.intake.reporter.sealing import Sealer
-from services.intake.settings import Settings
+from services.intake.settings import SERVICE, Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks.worker import WebhookWorker, WorkerConfig
 from shared.runtime import Runtime
@@ -32,4 +31,4 @@ def build_worker(settings: Settings | None = None) -> Worker:
             found.append(Job("key-pruner", lambda: prune_forever(runtime, resolved), once=True))
         return found
 
-    return Worker(NAME, resolved, orm.metadata, subscriptions=lambda _: SUBSCRIPTIONS, jobs=jobs)
+    return Worker(SERVICE, resolved, orm.metadata, subscriptions=lambda _: SUBSCRIPTIONS, jobs=jobs)

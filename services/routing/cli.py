@@ -11,7 +11,6 @@ import yaml
 from services.routing.audit import cli_actor
 from services.routing.decisions.handlers import seed_calendar
 from services.routing.errors import DocumentInvalid
-from services.routing.orm import outbox
 from services.routing.registry.commands import LoadRegistry
 from services.routing.registry.diff import Change
 from services.routing.registry.export import export_registry
@@ -76,7 +75,7 @@ def _run(settings: Settings, work: Callable[[RoutingUnitOfWork], Awaitable[T]]) 
     async def run() -> T:
         engine = make_engine(settings.database_url)
         try:
-            return await work(RoutingUnitOfWork(make_session_factory(engine), outbox))
+            return await work(RoutingUnitOfWork(make_session_factory(engine)))
         finally:
             await engine.dispose()
 

@@ -1,10 +1,6 @@
 """What routing consumes. The shared consumer loop owns the transaction and the inbox claim;
 each handler here joins that transaction with a unit of work and calls a use case."""
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.decisions import handlers
@@ -21,8 +17,8 @@ from services.routing.rules.in_force import RulesInForce
 from services.routing.settings import Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.clock import utcnow
-from shared.consumer import EventRefused, Handler, Subscription
-from shared.events import Event, topics
+from shared.consumer import Subscription, expecting
+from shared.events import topics
 from shared.events.contracts import (
     AssignmentAccepted,
     AssignmentReturned,
@@ -31,32 +27,42 @@ from shared.events.contracts import (
     HandoffRequested,
     Role,
 )
-from shared.runtime import Runtime
 
-E = TypeVar("E", bound=Event)
+CONSUMED = (
+    topics.CLUE_RECEIVED,
+    topics.ASSIGNMENT_RETURNED,
+    topics.CASE_HANDOFF_REQUESTED,
+    topics.ASSIGNMENT_ACCEPTED,
+    topics.CASE_CONCLUDED,
+)
 
 
 class RoutingConsumer:
     """One per worker process: its rule cache lives as long as the process."""
 
-    def __init__(
-        self, outbox: Table, settings: Settings, rules: RulesInForce | None = None
-    ) -> None:
-        self._outbox = outbox
+    def __init__(self, settings: Settings, rules: RulesInForce | None = None) -> None:
         self._settings = settings
         self.rules = rules or RulesInForce()
 
     def subscriptions(self) -> list[Subscription]:
+        # An event about a clue routing never recorded cannot be applied, now or later.
+        known = (UnknownClue,)
         return [
-            Subscription(topics.CLUE_RECEIVED, _expecting(ClueReceived, self.clue_received)),
-            Subscription(topics.ASSIGNMENT_RETURNED, _expecting(AssignmentReturned, self.returned)),
-            Subscription(topics.CASE_HANDOFF_REQUESTED, _expecting(HandoffRequested, self.handoff)),
-            Subscription(topics.ASSIGNMENT_ACCEPTED, _expecting(AssignmentAccepted, self.accepted)),
-            Subscription(topics.CASE_CONCLUDED, _expecting(CaseConcluded, self.concluded)),
+            Subscription(topics.CLUE_RECEIVED, expecting(ClueReceived, self.clue_received)),
+            Subscription(
+                topics.ASSIGNMENT_RETURNED,
+                expecting(AssignmentReturned, self.returned, refused=known),
+            ),
+            Subscription(
+                topics.CASE_HANDOFF_REQUESTED,
+                expecting(HandoffRequested, self.handoff, refused=known),
+            ),
+            Subscription(topics.ASSIGNMENT_ACCEPTED, expecting(AssignmentAccepted, self.accepted)),
+            Subscription(topics.CASE_CONCLUDED, expecting(CaseConcluded, self.concluded)),
         ]
 
     def _uow(self, session: AsyncSession) -> RoutingUnitOfWork:
-        return RoutingUnitOfWork.joined(session, self._outbox)
+        return RoutingUnitOfWork.within(session)
 
     async def clue_received(self, session: AsyncSession, event: ClueReceived) -> None:
         command = RouteReceivedClue(clue=event)
@@ -74,16 +80,19 @@ class RoutingConsumer:
             reason=event.reason,
             returned_at=event.returned_at,
         )
-        await _known(handlers.reroute_returned_clue(
+        await handlers.reroute_returned_clue(
             self._uow(session), command, rules=self.rules, now=utcnow()
-        ))  # fmt: skip
+        )
 
     async def handoff(self, session: AsyncSession, event: HandoffRequested) -> None:
         command = RequestHandoff(clue_id=event.clue_id, handoff=_handoff(event))
-        await _known(handlers.hand_off(
-            self._uow(session), command, rules=self.rules,
-            forwarding_days=self._settings.forwarding_working_days, now=utcnow(),
-        ))  # fmt: skip
+        await handlers.hand_off(
+            self._uow(session),
+            command,
+            rules=self.rules,
+            forwarding_days=self._settings.forwarding_working_days,
+            now=utcnow(),
+        )
 
     async def accepted(self, session: AsyncSession, event: AssignmentAccepted) -> None:
         command = AcknowledgeAssignment(
@@ -103,27 +112,6 @@ class RoutingConsumer:
             concluded_at=event.concluded_at,
         )
         await handlers.record_conclusion(self._uow(session), command)
-
-
-def subscriptions(runtime: Runtime, settings: Settings) -> list[Subscription]:
-    return RoutingConsumer(runtime.outbox, settings).subscriptions()
-
-
-def _expecting(kind: type[E], handle: Callable[[AsyncSession, E], Awaitable[None]]) -> Handler:
-    async def handler(session: AsyncSession, event: Event) -> None:
-        if not isinstance(event, kind):
-            raise EventRefused(f"expected {kind.__name__}, got {type(event).__name__}")
-        await handle(session, event)
-
-    return handler
-
-
-async def _known(work: Awaitable[object]) -> None:
-    """An event about a clue routing never recorded cannot be applied, now or later."""
-    try:
-        await work
-    except UnknownClue as exc:
-        raise EventRefused(str(exc)) from None
 
 
 def _handoff(event: HandoffRequested) -> Handoff:

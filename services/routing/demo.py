@@ -6,7 +6,6 @@ service, test and seed run agrees on them without a lookup.
 """
 
 from services.routing.decisions.handlers import seed_calendar
-from services.routing.orm import outbox
 from services.routing.registry import Body
 from services.routing.registry.commands import LoadRegistry
 from services.routing.registry.demo import DEMO_REGISTRY_FILE, demo_registry
@@ -42,7 +41,7 @@ async def seed_demo(settings: Settings) -> None:
     """Idempotent: a second run changes nothing, or only restores the demo's own values."""
     engine = make_engine(settings.database_url)
     try:
-        uow = RoutingUnitOfWork(make_session_factory(engine), outbox)
+        uow = RoutingUnitOfWork(make_session_factory(engine))
         now = utcnow()
         source = DEMO_REGISTRY_FILE.read_text(encoding="utf-8")
         await load_registry(uow, LoadRegistry(source=source, actor=SEEDER), now=now)

@@ -5,15 +5,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.routing import orm
 from services.routing.audit import staff_actor
 from services.routing.decisions.office import OfficeScope
 from services.routing.decisions.review import scope_for
 from services.routing.rules.in_force import RulesInForce
-from services.routing.settings import Settings
+from services.routing.settings import SERVICE, Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
-from shared.auth import Principal
+from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
-from shared.runtime import Runtime
+from shared.runtime import Runtime, RuntimeFactory
 
 CASE_MANAGEMENT_OFFICE = "case_management_office"
 ROUTING_ADMIN = "routing_admin"
@@ -28,11 +29,22 @@ class Services:
     tokens: TokenGate
     rules: RulesInForce
 
+    @classmethod
+    def build(cls, settings: Settings, runtime: RuntimeFactory = Runtime.build) -> "Services":
+        built = runtime(SERVICE, settings, orm.metadata)
+        verifier = TokenVerifier.for_service(SERVICE, settings)
+        tokens = TokenGate(verifier, built.sessions, orm.revoked_tokens)
+        return cls(settings=settings, runtime=built, tokens=tokens, rules=RulesInForce())
+
+    def uow(self) -> RoutingUnitOfWork:
+        """Not entered: the use case enters it, and is the only one to commit."""
+        return RoutingUnitOfWork.of(self.runtime)
+
 
 def services(request: Request) -> Services:
-    found = request.app.state.services
+    found = getattr(request.app.state, "services", None)
     if not isinstance(found, Services):
-        raise TypeError("the app's lifespan did not build routing's Services")
+        raise RuntimeError("routing's services are built in the app's lifespan")
     return found
 
 
@@ -44,9 +56,7 @@ def settings(services: ServicesDep) -> Settings:
 
 
 def unit_of_work(services: ServicesDep) -> RoutingUnitOfWork:
-    """Not entered: the use case enters it, and is the only one to commit."""
-    runtime = services.runtime
-    return RoutingUnitOfWork(runtime.sessions, runtime.outbox, on_commit=runtime.relay.wake)
+    return services.uow()
 
 
 SettingsDep = Annotated[Settings, Depends(settings)]

@@ -1,7 +1,12 @@
-"""The one domain error hierarchy of routing; app.py maps each kind to problem+json once."""
+"""The one domain error hierarchy of routing, and PROBLEMS: how each reads as problem+json,
+installed once in app.py."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from shared.problems import Conflict, NotFound, Unprocessable
+from shared.problems import Problem as ProblemJson
 
 
 class RoutingError(Exception):
@@ -64,3 +69,34 @@ class DocumentInvalid(RoutingError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: (p.line, p.column, p.message)))
         super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class _TooLarge(ProblemJson):
+    status, slug, title = 413, "body-too-large", "Request body too large"
+
+
+def _document_refused(exc: DocumentInvalid) -> ProblemJson:
+    # The line and column of each problem, so an editor can jump to it.
+    errors = [
+        {"line": p.line, "column": p.column, "path": p.path, "message": p.message}
+        for p in exc.problems[:100]
+    ]
+    detail = str(exc)[:2000]
+    return ProblemJson(
+        detail, status=422, slug="document-invalid", title="Document refused", errors=errors
+    )
+
+
+# Typed loosely: a function takes its own error type, which a dict's value type cannot say.
+PROBLEMS: dict[type[RoutingError], type[ProblemJson] | Callable[[Any], ProblemJson]] = {
+    UnknownBody: NotFound,
+    UnknownClue: NotFound,
+    UnknownRuleSet: NotFound,
+    RuleSetConflict: Conflict,
+    DecisionConflict: Conflict,
+    PlacementRefused: Unprocessable,
+    BadCursor: Unprocessable,
+    BadDocument: Unprocessable,
+    DocumentTooLarge: _TooLarge,
+    DocumentInvalid: _document_refused,
+}

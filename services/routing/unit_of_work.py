@@ -1,10 +1,10 @@
 """Routing's unit of work: the shared one with routing's repositories, and its events mapped."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.routing import orm
 from services.routing.audit.repository import AuditLog
 from services.routing.calendar import CalendarRepository
 from services.routing.decisions.publish import contracts_of
@@ -21,6 +21,8 @@ SOURCE = source_of("routing")
 
 
 class RoutingUnitOfWork(UnitOfWork):
+    outbox = orm.outbox
+    source = SOURCE
     registry: RegistryRepository
     rule_sets: RuleSetRepository
     clues: ClueRepository
@@ -28,16 +30,6 @@ class RoutingUnitOfWork(UnitOfWork):
     links: LinkRepository
     audit: AuditLog
     calendar: CalendarRepository
-
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession] | None,
-        outbox: Table,
-        *,
-        source: str = SOURCE,
-        on_commit: Callable[[], None] = lambda: None,
-    ) -> None:
-        super().__init__(session_factory, outbox, source=source, on_commit=on_commit)
 
     def bind(self, session: AsyncSession) -> None:
         self.registry = RegistryRepository(session)

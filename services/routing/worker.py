@@ -1,6 +1,6 @@
 """Composition root of routing's worker process: the relay and routing's consumers."""
 
-from services.routing.consumer import subscriptions
+from services.routing.consumer import RoutingConsumer
 from services.routing.orm import metadata
 from services.routing.settings import SERVICE, Settings
 from shared.worker import Worker
@@ -8,6 +8,5 @@ from shared.worker import Worker
 
 def build_worker(settings: Settings | None = None) -> Worker:
     resolved = settings or Settings()
-    return Worker(
-        SERVICE, resolved, metadata, subscriptions=lambda runtime: subscriptions(runtime, resolved)
-    )
+    consumer = RoutingConsumer(resolved)  # its rule cache lives as long as the process
+    return Worker(SERVICE, resolved, metadata, subscriptions=lambda _: consumer.subscriptions())

@@ -4,7 +4,7 @@ from shared.consumer.apply import apply_events
 from shared.consumer.failures import EventRefused, is_transient
 from shared.consumer.loop import EventConsumer, Subscription
 from shared.consumer.status import ConsumerStatus
-from shared.consumer.types import Handler
+from shared.consumer.types import Handler, expecting
 
 __all__ = [
     "ConsumerStatus",
@@ -13,5 +13,6 @@ __all__ = [
     "Handler",
     "Subscription",
     "apply_events",
+    "expecting",
     "is_transient",
 ]

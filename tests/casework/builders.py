@@ -118,7 +118,7 @@ def supervisor(body_id: UUID) -> dict[str, str]:
 
 async def deliver(sessions: Sessions, event: Event, *, event_id: str | None = None) -> None:
     """The worker's own subscription handler, applied as its consumer loop applies a record."""
-    handlers = {s.topic: s.handler for s in subscriptions(outbox, CalendarCache())}
+    handlers = {s.topic: s.handler for s in subscriptions(CalendarCache())}
     await apply_events(
         sessions,
         inbox,

@@ -16,13 +16,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.intake import orm
 from services.intake.agencies.commands import SeedAgency
 from services.intake.agencies.handlers import seed_agency
 from services.intake.app import create_app
 from services.intake.consumer import on_clue_status
 from services.intake.settings import Settings
-from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
+from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.clock import utcnow
 from shared.codes import ClueStatus
 from shared.credit_code import credit_code_with_check
@@ -118,7 +117,7 @@ async def intake_command(db: Database, *argv: str, **env: str) -> tuple[int, str
 
 
 def uow_on(sessions: async_sessionmaker[AsyncSession]) -> IntakeUnitOfWork:
-    return IntakeUnitOfWork(sessions, orm.outbox, source=SOURCE)
+    return IntakeUnitOfWork(sessions)
 
 
 async def new_agency(db: Database, name: str = "测试审计局") -> tuple[uuid.UUID, str]:

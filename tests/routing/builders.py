@@ -161,7 +161,7 @@ class Deliveries:
 
     def __init__(self, sessions: Sessions, settings: Settings | None = None) -> None:
         self.sessions = sessions
-        self.consumer = RoutingConsumer(outbox, settings or Settings())
+        self.consumer = RoutingConsumer(settings or Settings())
         self._handlers = {s.topic: s.handler for s in self.consumer.subscriptions()}
 
     async def deliver(self, event: Event) -> None:
@@ -169,13 +169,13 @@ class Deliveries:
             await self._handlers[event.TOPIC](session, event)
 
     async def clue(self, clue_id: UUID) -> RoutedClue:
-        async with RoutingUnitOfWork(self.sessions, outbox) as uow:
+        async with RoutingUnitOfWork(self.sessions) as uow:
             found = await uow.clues.get(clue_id)
         assert found is not None, f"no record of clue {clue_id}"
         return found
 
     async def history(self, clue_id: UUID) -> list[Decision]:
-        async with RoutingUnitOfWork(self.sessions, outbox) as uow:
+        async with RoutingUnitOfWork(self.sessions) as uow:
             return await uow.clues.history(clue_id)
 
 

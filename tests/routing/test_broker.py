@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.routing.decisions.model import Decision, TransferStatus
 from services.routing.demo import seed_demo
-from services.routing.orm import outbox
 from services.routing.settings import Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
 from services.routing.worker import build_worker
@@ -48,7 +47,7 @@ class Routing:
 
     async def history(self, clue_id: UUID, *, length: int) -> list[Decision]:
         async def found() -> list[Decision] | None:
-            async with RoutingUnitOfWork(self.sessions, outbox) as uow:
+            async with RoutingUnitOfWork(self.sessions) as uow:
                 decisions = await uow.clues.history(clue_id)
             return decisions if len(decisions) >= length else None
 
@@ -130,7 +129,7 @@ class TestFromCasework:
         await routing.publish(accepted(second, body="yx-cdi"))
 
         async def acknowledged() -> bool | None:
-            async with RoutingUnitOfWork(routing.sessions, outbox) as uow:
+            async with RoutingUnitOfWork(routing.sessions) as uow:
                 (transfer,) = await uow.transfers.of_clue(clue.clue_id)
             return True if transfer.acknowledged_at is not None else None
 
@@ -143,7 +142,7 @@ class TestFromCasework:
         await routing.publish(handoff(first, to=None, target_name="外省某纪委监委"))
         second = (await routing.history(clue.clue_id, length=2))[1]
         assert (second.kind, second.outcome) == ("handoff", "review")
-        async with RoutingUnitOfWork(routing.sessions, outbox) as uow:
+        async with RoutingUnitOfWork(routing.sessions) as uow:
             (transfer,) = await uow.transfers.of_clue(clue.clue_id)
         assert transfer.status is TransferStatus.REFUSED
 

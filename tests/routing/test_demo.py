@@ -5,7 +5,7 @@ from uuid import NAMESPACE_URL, uuid5
 from sqlalchemy import func, select
 
 from services.routing.demo import CITY_REGION, DEMO_BODIES, seed_demo
-from services.routing.orm import outbox, routing_audit
+from services.routing.orm import routing_audit
 from services.routing.rules.compile import default_rule_set
 from services.routing.settings import Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
@@ -41,11 +41,11 @@ async def test_seeding_again_changes_nothing_and_the_default_rules_are_in_force(
     sessions = make_session_factory(engine)
     count = select(func.count()).select_from(routing_audit)
     try:
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             state_before = await uow.rule_sets.state()
             audited = (await uow.session.execute(count)).scalar_one()
         await seed_demo(Settings(database_url=fresh_url))
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             assert await uow.rule_sets.state() == state_before
             assert (await uow.session.execute(count)).scalar_one() == audited
             versions = await uow.rule_sets.versions()

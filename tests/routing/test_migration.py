@@ -10,7 +10,6 @@ from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Text, Uu
 
 from services.routing.decisions.model import RoutingStatus
 from services.routing.demo import seed_demo
-from services.routing.orm import outbox
 from services.routing.settings import Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.db import make_engine, make_session_factory
@@ -69,7 +68,7 @@ async def test_old_decisions_become_clues_with_a_first_stage_and_go_back(
             await conn.execute(insert(OLD), [routed, pending])
         await engine.dispose()
         _in_thread(lambda: upgrade("routing", url))
-        async with RoutingUnitOfWork(make_session_factory(engine), outbox) as uow:
+        async with RoutingUnitOfWork(make_session_factory(engine)) as uow:
             clue = await uow.clues.get(routed["clue_id"])
             waiting = await uow.clues.get(pending["clue_id"])
             (decision,) = await uow.clues.history(routed["clue_id"])

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.routing.app import create_app
 from services.routing.decisions.model import RoutingStatus, TransferStatus
 from services.routing.deps import CASE_MANAGEMENT_OFFICE
-from services.routing.orm import outbox
 from services.routing.settings import Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.codes import Level
@@ -132,7 +131,7 @@ class TestHandoffs:
             demo_id("qh-cdi"),
         )
         assert "清河县纪委监委移送" in second.reason
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             (transfer,) = await uow.transfers.of_clue(clue.clue_id)
         assert transfer.status is TransferStatus.FORWARDED
         assert (transfer.to_body_id, transfer.decision_id) == (demo_id("yx-cdi"), second.id)
@@ -158,7 +157,7 @@ class TestHandoffs:
         (first,) = await deliveries.history(clue.clue_id)
         await deliveries.deliver(handoff(first, to="yx-cdi", requested_at=BEFORE_NATIONAL_DAY))
         second = (await deliveries.history(clue.clue_id))[1]
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             overdue = await uow.transfers.unacknowledged(
                 due_before=datetime(2026, 10, 15, tzinfo=CHINA)
             )
@@ -166,7 +165,7 @@ class TestHandoffs:
         await deliveries.deliver(accepted(first, body="qh-cdi"))  # the sender's: no transfer
         signed = accepted(second, body="yx-cdi")
         await deliveries.deliver(signed)
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             (transfer,) = await uow.transfers.of_clue(clue.clue_id)
             still_open = await uow.transfers.unacknowledged()
         assert transfer.acknowledged_at == signed.accepted_at
@@ -235,7 +234,7 @@ class TestHandoffs:
         record = await deliveries.clue(clue.clue_id)
         assert record.status is RoutingStatus.PENDING_REVIEW and record.pending_handoff_id
         assert len(await outbox_events(sessions, clue.clue_id)) == 2  # stage 1's only
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             (transfer,) = await uow.transfers.of_clue(clue.clue_id)
         assert transfer.status is TransferStatus.REFUSED and transfer.refusal == why
 
@@ -268,7 +267,7 @@ class TestHandoffs:
         )
         events = await outbox_events(sessions, clue.clue_id)
         assert json.loads(events[-1][1])["status"] == "transferred"
-        async with RoutingUnitOfWork(sessions, outbox) as uow:
+        async with RoutingUnitOfWork(sessions) as uow:
             (transfer,) = await uow.transfers.of_clue(clue.clue_id)
         assert transfer.status is TransferStatus.FORWARDED
         assert transfer.to_body_id == demo_id("yx-cdi")

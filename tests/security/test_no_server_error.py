@@ -74,16 +74,25 @@ async def agency_key(databases: DatabaseFactory, backend: str) -> str:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def routing(databases: DatabaseFactory, backend: str) -> FastAPI:
+async def routing_config(databases: DatabaseFactory, backend: str) -> ServiceSettings:
     url = databases.url(backend, "routing")
     await seed_demo(RoutingSettings(database_url=url))
-    return app_for("routing", settings_for("routing", url, **UNLIMITED))
+    return settings_for("routing", url, **UNLIMITED)
 
 
 @pytest.fixture(scope="module")
-def casework(databases: DatabaseFactory, backend: str) -> FastAPI:
-    url = databases.url(backend, "casework")
-    return app_for("casework", settings_for("casework", url, **UNLIMITED))
+def routing(routing_config: ServiceSettings) -> FastAPI:
+    return app_for("routing", routing_config)
+
+
+@pytest.fixture(scope="module")
+def casework_config(databases: DatabaseFactory, backend: str) -> ServiceSettings:
+    return settings_for("casework", databases.url(backend, "casework"), **UNLIMITED)
+
+
+@pytest.fixture(scope="module")
+def casework(casework_config: ServiceSettings) -> FastAPI:
+    return app_for("casework", casework_config)
 
 
 # /readyz answers 503 by design while no broker runs, as in these tests.
@@ -102,10 +111,10 @@ def test_intake(
 
 @routing_schema.exclude(path="/readyz").parametrize()
 @FUZZ
-def test_routing(case: Any, routing: FastAPI) -> None:
+def test_routing(case: Any, routing: FastAPI, routing_config: ServiceSettings) -> None:
     headers = bearer(
         "routing",
-        routing.state.settings,
+        routing_config,
         roles=["case_management_office", "caseworker"],
         body_id=DEMO_BY_CODE["jz-cdi"].id,
     )
@@ -114,6 +123,6 @@ def test_routing(case: Any, routing: FastAPI) -> None:
 
 @casework_schema.exclude(path="/readyz").parametrize()
 @FUZZ
-def test_casework(case: Any, casework: FastAPI) -> None:
-    headers = bearer("casework", casework.state.settings, roles=["caseworker"], body_id=uuid4())
+def test_casework(case: Any, casework: FastAPI, casework_config: ServiceSettings) -> None:
+    headers = bearer("casework", casework_config, roles=["caseworker"], body_id=uuid4())
     case.call_and_validate(app=casework, headers=headers, checks=[not_a_server_error])

@@ -39,6 +39,8 @@ class Clue:
 
 
 class ToyUnitOfWork(UnitOfWork):
+    outbox = orm.outbox
+    source = "/t"
     bound_to: AsyncSession | None = None
 
     def bind(self, session: AsyncSession) -> None:
@@ -65,9 +67,7 @@ class TestOwnedTransaction:
         sessions, woken = make_session_factory(engine), []
         clue = Clue(uuid.uuid4())
         try:
-            uow = ToyUnitOfWork(
-                sessions, orm.outbox, source="/t", on_commit=lambda: woken.append(1)
-            )
+            uow = ToyUnitOfWork(sessions, on_commit=lambda: woken.append(1))
             async with uow:
                 assert uow.bound_to is uow.session
                 clue.place()
@@ -91,7 +91,7 @@ class TestOwnedTransaction:
         engine = make_engine(databases.url(backend, "routing"))
         sessions, clue = make_session_factory(engine), Clue(uuid.uuid4())
         try:
-            async with ToyUnitOfWork(sessions, orm.outbox, source="/t") as uow:
+            async with ToyUnitOfWork(sessions) as uow:
                 clue.place()
                 uow.track(clue)
             async with sessions() as session:
@@ -110,7 +110,7 @@ class TestJoinedTransaction:
         try:
             for clue, owner_commits in ((kept, True), (dropped, False)):
                 async with sessions() as session, session.begin() as tx:
-                    uow = ToyUnitOfWork.joined(session, orm.outbox, source="/t")
+                    uow = ToyUnitOfWork.within(session)
                     async with uow:
                         assert uow.bound_to is session
                         clue.place()
@@ -127,4 +127,4 @@ class TestJoinedTransaction:
 
     def test_an_event_nobody_translates_is_refused(self) -> None:
         with pytest.raises(TypeError):
-            UnitOfWork(None, orm.outbox, source="/t").publishable(Placed(uuid.uuid4()))
+            UnitOfWork().publishable(Placed(uuid.uuid4()))

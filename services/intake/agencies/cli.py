@@ -18,7 +18,6 @@ from uuid import UUID
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from services.intake import orm
 from services.intake.agencies import handlers, keys
 from services.intake.agencies.commands import (
     CreateAgency,
@@ -34,7 +33,7 @@ from services.intake.agencies.schemas import AgencyIn, AgencyOut, KeyOut
 from services.intake.errors import IntakeError
 from services.intake.reporter.sealing import Sealer
 from services.intake.settings import Settings
-from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
+from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.db import make_engine, make_session_factory
 
 
@@ -179,7 +178,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> Any:
     try:
 
         def uow() -> IntakeUnitOfWork:
-            return IntakeUnitOfWork(sessions, orm.outbox, source=SOURCE)
+            return IntakeUnitOfWork(sessions)
 
         return await COMMANDS[args.command](args, _Context(uow, settings, _actor()))
     finally:

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from services.intake import orm
 from services.intake.agencies.commands import SeedAgency
 from services.intake.agencies.handlers import seed_agency
 from services.intake.settings import Settings
-from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
+from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.codes import AgencyKind
 from shared.credit_code import credit_code_with_check
 from shared.db import make_engine, make_session_factory
@@ -54,9 +53,7 @@ async def seed_demo(settings: Settings) -> list[DemoAgency]:
                 agency_id=agency.id,
                 label=DEMO_LABEL,
             )
-            issued = await seed_agency(
-                IntakeUnitOfWork(sessions, orm.outbox, source=SOURCE), command
-            )
+            issued = await seed_agency(IntakeUnitOfWork(sessions), command)
             seeded.append(
                 DemoAgency(issued.agency_id, agency.name, agency.code, agency.kind, issued.api_key)
             )

@@ -7,13 +7,12 @@ from typing import Any
 
 import pytest
 
-from services.intake import orm
 from services.intake.attachments.domain import AttachmentPolicy
 from services.intake.errors import ReferralRejected
 from services.intake.referrals.domain import Protection, Referral, ReferralReceived, Sender
 from services.intake.referrals.schemas import ReferralIn
 from services.intake.reporter.sealing import Sealer
-from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
+from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.clock import utcnow
 from shared.codes import AgencyKind
 from shared.credit_code import credit_code_with_check
@@ -41,7 +40,7 @@ def _submitted(sender: Sender = SENDER, **changes: Any) -> Referral:
 
 
 def _published(referral_: Referral) -> ClueReceived:
-    uow = IntakeUnitOfWork(None, orm.outbox, source=SOURCE)
+    uow = IntakeUnitOfWork()
     [event] = referral_.collect_events()
     [published] = uow.publishable(event)
     assert isinstance(published, ClueReceived)

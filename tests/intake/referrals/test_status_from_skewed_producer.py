@@ -10,15 +10,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.casework.handlers import assign_routed_clue
-from services.casework.orm import outbox as casework_outbox
+from services.casework.consumer import subscriptions as casework_subscriptions
+from services.casework.deadlines.calendar import CalendarCache
 from services.casework.settings import Settings as CaseworkSettings
-from services.casework.unit_of_work import EventScope
 from services.casework.worker import build_worker as casework_worker
 from services.intake.app import create_app
 from services.intake.worker import build_worker as intake_worker
+from services.routing.consumer import RoutingConsumer
 from services.routing.demo import seed_demo
-from services.routing.handlers import route_received_clue
 from services.routing.orm import outbox as routing_outbox
 from services.routing.settings import Settings as RoutingSettings
 from services.routing.worker import build_worker as routing_worker
@@ -27,6 +26,7 @@ from shared.clock import utcnow
 from shared.codes import Level
 from shared.db import make_engine, make_session_factory
 from shared.events.contracts import ClueRouted
+from shared.events.topics import CLUE_ROUTED
 from tests.intake.builders import auth, intake_settings, new_agency, referral
 from tests.routing.builders import a_clue
 from tests.support.databases import DatabaseFactory
@@ -73,9 +73,8 @@ async def _route(url: str, clue_id: uuid.UUID) -> ClueRouted:
     engine = make_engine(url)
     try:
         async with make_session_factory(engine)() as session, session.begin():
-            await route_received_clue(
-                session, a_clue("365000", Level.CITY).model_copy(update={"clue_id": clue_id})
-            )
+            clue = a_clue("365000", Level.CITY).model_copy(update={"clue_id": clue_id})
+            await RoutingConsumer(RoutingSettings()).clue_received(session, clue)
         async with engine.connect() as conn:
             payload = (
                 await conn.execute(
@@ -91,12 +90,13 @@ async def _route(url: str, clue_id: uuid.UUID) -> ClueRouted:
 
 
 async def _assign(url: str, routed: ClueRouted, *, now: datetime) -> None:
-    """Casework's own handler for that decision, on a clock ten minutes behind."""
+    """Casework's own clue.routed handler for that decision, on a clock ten minutes behind."""
+    calendar = CalendarCache(CaseworkSettings().clock_policy())
+    handle = {s.topic: s.handler for s in casework_subscriptions(calendar)}[CLUE_ROUTED]
     engine = make_engine(url)
     try:
         async with make_session_factory(engine)() as session, session.begin():
-            scope = EventScope(session, casework_outbox)
-            await assign_routed_clue(scope, routed, sign_for_days=3, now=now)
+            await handle(session, routed.model_copy(update={"routed_at": now}))
     finally:
         await engine.dispose()
 

@@ -13,10 +13,9 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
-from services.intake import orm
 from services.intake.app import create_app
 from services.intake.reporter.sealing import Sealer
-from services.intake.unit_of_work import SOURCE, IntakeUnitOfWork
+from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks.worker import WebhookWorker, WorkerConfig
 from services.intake.worker import build_worker
 from shared.clock import utcnow
@@ -218,7 +217,7 @@ async def _workers(url: str, count: int = 1, **config: Any) -> AsyncIterator[lis
     sessions, sealer = make_session_factory(engine), Sealer.from_spec(SEAL_KEYS)
 
     def uow() -> IntakeUnitOfWork:
-        return IntakeUnitOfWork(sessions, orm.outbox, source=SOURCE)
+        return IntakeUnitOfWork(sessions)
 
     workers = [WebhookWorker(uow, sealer, WorkerConfig(**values)) for _ in range(count)]
     try:
