@@ -119,6 +119,18 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
+def services_of(kind: type[S]) -> Callable[[Request], S]:
+    """The dependency that finds the app's typed `Services` (deps.py's `ServicesDep`)."""
+
+    def services(request: Request) -> S:
+        found = getattr(request.app.state, "services", None)
+        if not isinstance(found, kind):
+            raise RuntimeError(f"{kind.__qualname__} is built in the app's lifespan")
+        return found
+
+    return services
+
+
 def services_lifespan(
     build: Callable[[], S],
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.casework import orm
 from services.casework.deadlines.calendar import CalendarCache
@@ -21,7 +21,7 @@ from services.casework.settings import SERVICE, Settings
 from services.casework.unit_of_work import CaseworkUnitOfWork
 from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
-from shared.runtime import Runtime, RuntimeFactory
+from shared.runtime import Runtime, RuntimeFactory, services_of
 
 CASEWORKER = "caseworker"
 SUPERVISOR = "supervisor"
@@ -55,13 +55,6 @@ class Services:
         return CaseworkUnitOfWork.of(self.runtime, calendar=self.calendar, scope=scope)
 
 
-def services(request: Request) -> Services:
-    found = getattr(request.app.state, "services", None)
-    if not isinstance(found, Services):
-        raise RuntimeError("casework's services are built in the app's lifespan")
-    return found
-
-
 @dataclass(frozen=True)
 class Staff:
     user_id: str
@@ -90,7 +83,7 @@ def _staff(*roles: str) -> object:
     return staff
 
 
-ServicesDep = Annotated[Services, Depends(services)]
+ServicesDep = Annotated[Services, Depends(services_of(Services))]
 CurrentCaseworker = Annotated[Staff, Depends(_staff(CASEWORKER, SUPERVISOR))]
 CurrentAuditReader = Annotated[Staff, Depends(_staff(CASEWORKER, SUPERVISOR, AUDITOR))]
 CurrentStatsReader = Annotated[

@@ -21,7 +21,7 @@ from services.intake.settings import SERVICE, Settings
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
-from shared.runtime import Runtime, RuntimeFactory
+from shared.runtime import Runtime, RuntimeFactory, services_of
 
 ADMIN_ROLE = "intake_admin"
 
@@ -69,14 +69,7 @@ class Services:
         return timedelta(hours=self.settings.idempotency_window_hours)
 
 
-def services(request: Request) -> Services:
-    found = getattr(request.app.state, "services", None)
-    if not isinstance(found, Services):
-        raise RuntimeError("intake's services are built in the app's lifespan")
-    return found
-
-
-ServicesDep = Annotated[Services, Depends(services)]
+ServicesDep = Annotated[Services, Depends(services_of(Services))]
 
 
 def settings(found: ServicesDep) -> Settings:

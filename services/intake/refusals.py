@@ -6,10 +6,12 @@ from typing import Any
 
 from fastapi import Request
 
-from services.intake.deps import services
+from services.intake.deps import Services
 from services.intake.errors import IntakeError, NotOwned
+from shared.runtime import services_of
 
 log = logging.getLogger(__name__)
+services = services_of(Services)
 ACTION = "access.refused"
 
 

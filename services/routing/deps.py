@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.routing import orm
 from services.routing.audit import staff_actor
@@ -14,7 +14,7 @@ from services.routing.settings import SERVICE, Settings
 from services.routing.unit_of_work import RoutingUnitOfWork
 from shared.auth import Principal, TokenVerifier
 from shared.bearer import TokenGate, bearer_principal
-from shared.runtime import Runtime, RuntimeFactory
+from shared.runtime import Runtime, RuntimeFactory, services_of
 
 CASE_MANAGEMENT_OFFICE = "case_management_office"
 ROUTING_ADMIN = "routing_admin"
@@ -41,14 +41,7 @@ class Services:
         return RoutingUnitOfWork.of(self.runtime)
 
 
-def services(request: Request) -> Services:
-    found = getattr(request.app.state, "services", None)
-    if not isinstance(found, Services):
-        raise RuntimeError("routing's services are built in the app's lifespan")
-    return found
-
-
-ServicesDep = Annotated[Services, Depends(services)]
+ServicesDep = Annotated[Services, Depends(services_of(Services))]
 
 
 def settings(services: ServicesDep) -> Settings:
