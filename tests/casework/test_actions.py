@@ -123,8 +123,9 @@ class TestRefusals:
 
 class TestConcurrentWrites:
     async def test_two_processes_with_one_etag_leave_one_winner(
-        self, casework_url: str, sessions: Sessions
+        self, casework_url: str, committed_sessions: Sessions
     ) -> None:
+        sessions = committed_sessions  # each app has its own engine, as two processes would
         settings = Settings(database_url=casework_url)
         async with serve(create_app(settings)) as one, serve(create_app(settings)) as two:
             desk, view = await new_assignment(one, sessions)

@@ -2,7 +2,8 @@
 
 from uuid import uuid4
 
-from services.routing.app import create_app
+from fastapi import FastAPI
+
 from services.routing.demo import DEMO_BODIES
 from services.routing.deps import CASE_MANAGEMENT_OFFICE, ROUTING_ADMIN
 from services.routing.settings import Settings
@@ -16,23 +17,23 @@ OFFICE = CASE_MANAGEMENT_OFFICE
 
 
 class TestAuthentication:
-    async def test_no_token_is_401_problem_json(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_no_token_is_401_problem_json(self, app: FastAPI) -> None:
+        async with serve(app) as client:
             response = await client.get("/v1/bodies")
         assert response.status_code == 401
         assert response.headers["content-type"] == PROBLEM_JSON
         assert response.headers["www-authenticate"] == "Bearer"
 
-    async def test_a_token_signed_with_another_secret_is_401(self, api_settings: Settings) -> None:
+    async def test_a_token_signed_with_another_secret_is_401(self, app: FastAPI) -> None:
         forged = token("routing", "another-secret-of-the-same-length-0123456789", roles=[OFFICE])
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             response = await client.get(
                 "/v1/review-queue", headers={"Authorization": f"Bearer {forged}"}
             )
         assert response.status_code == 401
 
     async def test_case_management_needs_the_office_role_and_admin_the_admin_role(
-        self, api_settings: Settings
+        self, api_settings: Settings, app: FastAPI
     ) -> None:
         """The old `case_management` role is gone: it opens nothing any more."""
         wanted = [
@@ -49,7 +50,7 @@ class TestAuthentication:
             ("/v1/rule-sets", OFFICE, 200),
             ("/v1/rule-sets", ROUTING_ADMIN, 200),
         ]
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             answers = [
                 (
                     path,
@@ -62,8 +63,10 @@ class TestAuthentication:
 
 
 class TestBodies:
-    async def test_any_signed_in_user_lists_the_registry(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_any_signed_in_user_lists_the_registry(
+        self, api_settings: Settings, app: FastAPI
+    ) -> None:
+        async with serve(app) as client:
             response = await client.get("/v1/bodies", headers=bearer(api_settings))
         assert response.status_code == 200
         listed = {b["code"]: b for b in response.json()["items"]}
@@ -72,14 +75,18 @@ class TestBodies:
         assert listed["qh-cdi"]["parent_id"] == str(demo_id("jz-cdi"))
         assert listed["qh-qs-cdi"]["zone"] == "qh-east"
 
-    async def test_the_list_filters_by_kind_level_and_region(self, api_settings: Settings) -> None:
+    async def test_the_list_filters_by_kind_level_and_region(
+        self, api_settings: Settings, app: FastAPI
+    ) -> None:
         query = {"kind": "discipline_commission", "level": "county", "region": "365021"}
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             response = await client.get("/v1/bodies", params=query, headers=bearer(api_settings))
         assert [b["code"] for b in response.json()["items"]] == ["qh-cdi"]
 
-    async def test_one_body_by_id_and_an_unknown_one_is_404(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_one_body_by_id_and_an_unknown_one_is_404(
+        self, api_settings: Settings, app: FastAPI
+    ) -> None:
+        async with serve(app) as client:
             found = await client.get(
                 f"/v1/bodies/{demo_id('jz-audit')}", headers=bearer(api_settings)
             )
@@ -91,12 +98,12 @@ class TestBodies:
 
 class TestTheClueRecord:
     async def test_the_office_reads_the_record_and_the_history(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         clue = a_clue("365021", Level.CITY)
         await deliveries.deliver(clue)
         headers = bearer(api_settings, OFFICE)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             record = (await client.get(f"/v1/clues/{clue.clue_id}", headers=headers)).json()
             history = await client.get(f"/v1/clues/{clue.clue_id}/decisions", headers=headers)
         assert record["status"] == "routed" and record["stage"] == 1
@@ -111,8 +118,8 @@ class TestTheClueRecord:
             decision["rules"]
         )
 
-    async def test_an_unknown_clue_is_404(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_an_unknown_clue_is_404(self, api_settings: Settings, app: FastAPI) -> None:
+        async with serve(app) as client:
             response = await client.get(
                 f"/v1/clues/{uuid4()}", headers=bearer(api_settings, OFFICE)
             )
@@ -121,14 +128,14 @@ class TestTheClueRecord:
 
 class TestCaseManagementOfficeScope:
     async def test_a_commission_reads_its_own_and_its_counties_clues_only(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         county_clue, city_clue = a_clue("365021"), a_clue("365000", Level.CITY)
         for clue in (county_clue, city_clue):
             await deliveries.deliver(clue)
         city = bearer(api_settings, OFFICE, body="jz-cdi")
         county = bearer(api_settings, OFFICE, body="qh-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             answers = [
                 (await client.get(f"/v1/clues/{clue.clue_id}{tail}", headers=who)).status_code
                 for who, clue in (
@@ -142,19 +149,19 @@ class TestCaseManagementOfficeScope:
         assert answers == [200] * 9 + [404] * 3
 
     async def test_an_officer_of_a_body_outside_the_tree_sees_nothing(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         clue = a_clue("365021")
         await deliveries.deliver(clue)
         audit_officer = bearer(api_settings, OFFICE, body="jz-audit")  # no commission's tree
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             response = await client.get(f"/v1/clues/{clue.clue_id}", headers=audit_officer)
         assert response.status_code == 404
 
 
 class TestServiceDocuments:
-    async def test_openapi_and_health_are_served(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_openapi_and_health_are_served(self, app: FastAPI) -> None:
+        async with serve(app) as client:
             spec = await client.get("/openapi.json")
             health = await client.get("/healthz")
         paths = set(spec.json()["paths"])

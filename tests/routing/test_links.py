@@ -3,9 +3,9 @@ concluded matter flagged; clue.linked published after the new clue's decision.""
 
 from uuid import uuid4
 
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.routing.app import create_app
 from services.routing.deps import CASE_MANAGEMENT_OFFICE
 from services.routing.settings import Settings
 from shared.clock import utcnow
@@ -107,7 +107,7 @@ class TestLinking:
 
 class TestRelatedForTheOffice:
     async def test_related_clues_of_the_scope_are_shown_the_others_counted(
-        self, deliveries: Deliveries, api_settings: Settings
+        self, deliveries: Deliveries, api_settings: Settings, app: FastAPI
     ) -> None:
         person = uuid4().hex * 2
         ours, theirs = about("戊某", id_hash=person), about("戊某", id_hash=person, region="365022")
@@ -116,7 +116,7 @@ class TestRelatedForTheOffice:
             await deliveries.deliver(clue)
         county = bearer(api_settings, CASE_MANAGEMENT_OFFICE, body="qh-cdi")
         city = bearer(api_settings, CASE_MANAGEMENT_OFFICE, body="jz-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             narrow = (
                 await client.get(f"/v1/clues/{newest.clue_id}/related", headers=county)
             ).json()

@@ -2,18 +2,15 @@
 idempotent, refused with the line; and routing sees the new registry on its next decision."""
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from fastapi import FastAPI
 
 from services.routing import cli
-from services.routing.app import create_app
 from services.routing.deps import CASE_MANAGEMENT_OFFICE, ROUTING_ADMIN
 from services.routing.registry.demo import DEMO_REGISTRY_FILE
 from services.routing.settings import Settings
-from shared.db import make_engine, make_session_factory
 from tests.routing.builders import Deliveries, a_clue, bearer
 from tests.support.http import serve
 
@@ -33,21 +30,13 @@ QH_OFF = DEMO.replace(
 )
 
 
-@pytest.fixture
-async def fresh_sessions(fresh_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = make_engine(fresh_url)
-    yield make_session_factory(engine)
-    await engine.dispose()
-
-
 class TestTheAdminApi:
     async def test_a_load_is_reported_applied_audited_and_a_second_one_changes_nothing(
-        self, fresh_url: str
+        self, api_settings: Settings, app: FastAPI
     ) -> None:
-        settings = Settings(database_url=fresh_url, run_relay=False, run_consumers=False)
-        admin = bearer(settings, ROUTING_ADMIN)
+        admin = bearer(api_settings, ROUTING_ADMIN)
         yaml = admin | {"Content-Type": "application/yaml"}
-        async with serve(create_app(settings)) as client:
+        async with serve(app) as client:
             dry = await client.post(
                 "/v1/registry/loads", json={"source": RENAMED, "dry_run": True}, headers=admin
             )
@@ -57,7 +46,7 @@ class TestTheAdminApi:
             audit = await client.get("/v1/audit", params={"entity": "unit"}, headers=admin)
             office = await client.post(
                 "/v1/registry/loads", json={"source": RENAMED},
-                headers=bearer(settings, CASE_MANAGEMENT_OFFICE),
+                headers=bearer(api_settings, CASE_MANAGEMENT_OFFICE),
             )  # fmt: skip
         assert (dry.json()["dry_run"], dry.json()["applied"]) == (True, False)
         renamed = {"name": "name", "old": "清河县水利局", "new": "清河县水利局（更名）"}
@@ -80,10 +69,11 @@ class TestTheAdminApi:
         )
         assert office.status_code == 403
 
-    async def test_the_exported_registry_loads_back_without_a_change(self, fresh_url: str) -> None:
-        settings = Settings(database_url=fresh_url, run_relay=False, run_consumers=False)
-        admin = bearer(settings, ROUTING_ADMIN)
-        async with serve(create_app(settings)) as client:
+    async def test_the_exported_registry_loads_back_without_a_change(
+        self, api_settings: Settings, app: FastAPI
+    ) -> None:
+        admin = bearer(api_settings, ROUTING_ADMIN)
+        async with serve(app) as client:
             exported = await client.get("/v1/registry", headers=admin)
             loaded = await client.post(
                 "/v1/registry/loads", json={"source": json.dumps(exported.json())}, headers=admin
@@ -92,10 +82,10 @@ class TestTheAdminApi:
         assert loaded.json()["changes"] == []
 
     async def test_a_refused_document_names_the_line_and_changes_nothing(
-        self, api_settings: Settings
+        self, api_settings: Settings, app: FastAPI
     ) -> None:
         admin = bearer(api_settings, ROUTING_ADMIN)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             refused = await client.post(
                 "/v1/registry/loads", json={"source": NEW_UNIT}, headers=admin
             )
@@ -111,16 +101,15 @@ class TestTheAdminApi:
         assert not_yaml.status_code == 422
 
     async def test_the_next_decision_sees_the_new_registry(
-        self, fresh_url: str, fresh_sessions: async_sessionmaker[AsyncSession]
+        self, deliveries: Deliveries, api_settings: Settings, app: FastAPI
     ) -> None:
-        worker = Deliveries(fresh_sessions)
+        worker = deliveries
         before = a_clue("365021")
         await worker.deliver(before)
-        settings = Settings(database_url=fresh_url, run_relay=False, run_consumers=False)
-        async with serve(create_app(settings)) as client:
+        async with serve(app) as client:
             loaded = await client.post(
                 "/v1/registry/loads", json={"source": QH_OFF},
-                headers=bearer(settings, ROUTING_ADMIN),
+                headers=bearer(api_settings, ROUTING_ADMIN),
             )  # fmt: skip
         assert [c["action"] for c in loaded.json()["changes"]] == ["deactivated"]
         after = a_clue("365021")

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from uuid import uuid4
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.routing.app import create_app
 from services.routing.decisions.model import RoutingStatus, TransferStatus
 from services.routing.deps import CASE_MANAGEMENT_OFFICE
 from services.routing.settings import Settings
@@ -239,7 +239,7 @@ class TestHandoffs:
         assert transfer.status is TransferStatus.REFUSED and transfer.refusal == why
 
     async def test_an_officer_places_a_refused_handoff_and_the_transfer_goes_on(
-        self, deliveries: Deliveries, sessions: Sessions, api_settings: Settings
+        self, deliveries: Deliveries, sessions: Sessions, api_settings: Settings, app: FastAPI
     ) -> None:
         clue = a_clue("365021")
         await deliveries.deliver(clue)
@@ -247,7 +247,7 @@ class TestHandoffs:
         request = handoff(first, to=None, target_name="外省某纪委监委")
         await deliveries.deliver(request)
         county = bearer(api_settings, CASE_MANAGEMENT_OFFICE, body="jz-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             queue = await client.get(
                 "/v1/review-queue", params={"kind": "handoff", "region": "365021"}, headers=county
             )

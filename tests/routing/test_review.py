@@ -8,9 +8,9 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.routing.app import create_app
 from services.routing.deps import CASE_MANAGEMENT_OFFICE, ROUTING_ADMIN
 from services.routing.settings import Settings
 from shared.codes import Level
@@ -33,14 +33,14 @@ async def decide(
 
 class TestRoutingByHand:
     async def test_a_clue_from_the_queue_is_routed_as_stage_two_and_audited(
-        self, api_settings: Settings, deliveries: Deliveries, sessions: Sessions
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries, sessions: Sessions
     ) -> None:
         clue = a_clue("369921")  # no commission seated there: review
         await deliveries.deliver(clue)
         province = bearer(api_settings, OFFICE, body="prov-cdi")
         admin = bearer(api_settings, ROUTING_ADMIN)
         lead, co = str(demo_id("jz-cdi")), [str(demo_id("jz-audit"))]
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             made = await decide(client, clue.clue_id, province, lead_body_id=lead,
                                 co_body_ids=co, reason=REASON)  # fmt: skip
             audit = await client.get(
@@ -67,12 +67,12 @@ class TestRoutingByHand:
         assert (await deliveries.clue(clue.clue_id)).queued_at is None
 
     async def test_any_decision_can_be_overridden_and_the_history_keeps_both(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         clue = a_clue("365021")
         await deliveries.deliver(clue)
         city = bearer(api_settings, OFFICE, body="jz-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             made = await decide(client, clue.clue_id, city, lead_body_id=str(demo_id("jz-cdi")),
                                 reason=REASON)  # fmt: skip
             history = await client.get(f"/v1/clues/{clue.clue_id}/decisions", headers=city)
@@ -84,13 +84,13 @@ class TestRoutingByHand:
         ]
 
     async def test_no_reason_a_short_one_or_a_lead_outside_the_tree_is_refused(
-        self, api_settings: Settings, deliveries: Deliveries, sessions: Sessions
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries, sessions: Sessions
     ) -> None:
         clue = a_clue("365021")
         await deliveries.deliver(clue)
         county = bearer(api_settings, OFFICE, body="qh-cdi")
         qh, city = str(demo_id("qh-cdi")), str(demo_id("jz-cdi"))
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             answers = [
                 (await decide(client, clue.clue_id, county, **body)).status_code
                 for body in (
@@ -112,12 +112,12 @@ class TestRoutingByHand:
         assert len(await outbox_events(sessions, clue.clue_id)) == 2
 
     async def test_another_commissions_clue_cannot_be_decided(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         clue = a_clue("365022")  # 云溪县
         await deliveries.deliver(clue)
         qingh = bearer(api_settings, OFFICE, body="qh-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             refused = await decide(client, clue.clue_id, qingh,
                                    lead_body_id=str(demo_id("qh-cdi")), reason=REASON)  # fmt: skip
         assert refused.status_code == 404
@@ -126,7 +126,7 @@ class TestRoutingByHand:
 
 class TestTheQueue:
     async def test_pages_cover_every_pending_clue_once_and_end_without_an_empty_page(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         region = next(COUNTIES)  # a county of its own, nothing seated there
         mine = [a_clue(region) for _ in range(4)]
@@ -134,7 +134,7 @@ class TestTheQueue:
             await deliveries.deliver(clue)
         await deliveries.deliver(a_clue("365021"))  # routed: not queued
         province = bearer(api_settings, OFFICE, body="prov-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             pages = await read_pages(client, province, {"region": region, "limit": 2})
             backwards = await read_pages(
                 client,
@@ -150,13 +150,13 @@ class TestTheQueue:
         assert all(i["current"]["reason"] for p in pages for i in p["items"])
 
     async def test_filters_narrow_the_queue_to_what_is_asked(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         region = next(COUNTIES)
         clue = a_clue(region, Level.COUNTY)
         await deliveries.deliver(clue)
         province = bearer(api_settings, OFFICE, body="prov-cdi")
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             found = {
                 name: [
                     i["clue_id"]
@@ -176,11 +176,11 @@ class TestTheQueue:
                          "report": mine}  # fmt: skip
 
     async def test_the_queue_shows_only_clues_of_the_commissions_territory(
-        self, api_settings: Settings, deliveries: Deliveries
+        self, api_settings: Settings, app: FastAPI, deliveries: Deliveries
     ) -> None:
         outside = a_clue("369921")
         await deliveries.deliver(outside)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             city = await read_pages(client, bearer(api_settings, OFFICE), {"region": "369921"})
             province = await read_pages(
                 client, bearer(api_settings, OFFICE, body="prov-cdi"), {"region": "369921"}
@@ -188,8 +188,10 @@ class TestTheQueue:
         assert str(outside.clue_id) not in {i["clue_id"] for p in city for i in p["items"]}
         assert str(outside.clue_id) in {i["clue_id"] for p in province for i in p["items"]}
 
-    async def test_a_cursor_it_did_not_issue_is_422(self, api_settings: Settings) -> None:
-        async with serve(create_app(api_settings)) as client:
+    async def test_a_cursor_it_did_not_issue_is_422(
+        self, api_settings: Settings, app: FastAPI
+    ) -> None:
+        async with serve(app) as client:
             response = await client.get(
                 "/v1/review-queue",
                 params={"cursor": "bm90LWEtY3Vyc29y"},

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,6 +37,7 @@ YAML = {"Content-Type": "application/yaml"}
 
 @pytest.fixture
 async def fresh_sessions(fresh_url: str):  # type: ignore[no-untyped-def]
+    # A database of its own: a dry run replays the newest clues of the whole database.
     engine = make_engine(fresh_url)
     yield make_session_factory(engine)
     await engine.dispose()
@@ -51,10 +53,10 @@ async def upload(client: httpx.AsyncClient, admin: dict[str, str], text: str) ->
 
 class TestUpload:
     async def test_a_rule_set_with_an_error_is_refused_with_its_line_and_column(
-        self, api_settings: Settings
+        self, api_settings: Settings, app: FastAPI
     ) -> None:
         admin = bearer(api_settings, ROUTING_ADMIN)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             as_yaml = await upload(client, admin, BROKEN)
             as_json = await client.post("/v1/rule-sets", json={"source": BROKEN}, headers=admin)
             listed = await client.get("/v1/rule-sets", headers=admin)
@@ -68,12 +70,12 @@ class TestUpload:
         assert "broken" not in {r["version"] for r in listed.json()["items"]}
 
     async def test_a_version_names_one_text_and_a_second_upload_of_it_changes_nothing(
-        self, api_settings: Settings
+        self, api_settings: Settings, app: FastAPI
     ) -> None:
         admin = bearer(api_settings, ROUTING_ADMIN)
         version = f'version: "t-{id(self)}"'
         text = CANDIDATE.replace('version: "2026.12.9"', version)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             first = await upload(client, admin, text)
             again = await upload(client, admin, text)
             other = await upload(client, admin, text + "\n# 另一文本\n")
@@ -122,16 +124,15 @@ class TestDryRunAndActivation:
         assert active == [CURRENT]
 
     async def test_activation_is_audited_and_the_next_decision_anywhere_uses_it(
-        self, fresh_url: str, fresh_sessions: async_sessionmaker[AsyncSession]
+        self, deliveries: Deliveries, api_settings: Settings, app: FastAPI
     ) -> None:
-        worker = Deliveries(fresh_sessions)  # another process's consumer, its cache warm
+        worker = deliveries  # another process's consumer, its cache warm
         await worker.deliver(a_clue("365021"))
         warm = worker.consumer.rules.loads
         await worker.deliver(a_clue("365021"))
         assert worker.consumer.rules.loads == warm  # decisions read nothing but the clue
-        settings = settings_for(fresh_url)
-        admin = bearer(settings, ROUTING_ADMIN)
-        async with serve(create_app(settings)) as client:
+        admin = bearer(api_settings, ROUTING_ADMIN)
+        async with serve(app) as client:
             await upload(client, admin, CANDIDATE)
             activated = await client.post("/v1/rule-sets/2026.12.9/activate", headers=admin)
             audit = await client.get("/v1/audit", params={"entity": "rule_set"}, headers=admin)
@@ -144,9 +145,9 @@ class TestDryRunAndActivation:
         assert decision.rule_set_version == "2026.12.9"
         assert worker.consumer.rules.loads == warm + 1
 
-    async def test_an_unknown_version_is_404(self, api_settings: Settings) -> None:
+    async def test_an_unknown_version_is_404(self, api_settings: Settings, app: FastAPI) -> None:
         admin = bearer(api_settings, ROUTING_ADMIN)
-        async with serve(create_app(api_settings)) as client:
+        async with serve(app) as client:
             answers = [
                 (await client.post(path, json={}, headers=admin)).status_code
                 for path in ("/v1/rule-sets/nope/activate", "/v1/rule-sets/nope/dry-run")
