@@ -3,13 +3,11 @@
 import asyncio
 import sys
 
-import uvicorn
-
 from services.casework import orm
 from services.casework.app import SERVICE
 from services.casework.settings import Settings
 from shared import dlq
-from shared.http_server import PROTOCOL
+from shared.http_server import serve_api
 from shared.migrate import upgrade
 from shared.secrets import exit_on_missing_secret
 from shared.worker import serve as serve_worker
@@ -39,14 +37,7 @@ def main(argv: list[str]) -> int:
         return TOOLS[command](rest, settings)
     if command in ("serve", "api"):
         # An import string, so that each of several workers builds its own app.
-        uvicorn.run(
-            "services.casework.app:create_app",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            http=PROTOCOL,
-        )
+        serve_api(SERVICE, "services.casework.app:create_app", settings)
         return 0
     print(USAGE, file=sys.stderr)
     return 2

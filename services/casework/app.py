@@ -14,6 +14,7 @@ from services.casework.stats.api import router as stats
 from shared.auth import TokenVerifier
 from shared.bearer import TokenGate
 from shared.http_limits import install_limits
+from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, health_router, lifespan_for
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_limits(app, resolved)
     install_domain_errors(app, CaseworkError, PROBLEMS, with_detail=False, extensions=extensions)
+    install_observability(app, service=SERVICE, settings=resolved)
     app.include_router(health_router(consumes=True))
     app.include_router(assignments)
     app.include_router(audit)

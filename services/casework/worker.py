@@ -7,6 +7,7 @@ from services.casework.deadlines.calendar import CalendarCache
 from services.casework.deadlines.job import ScheduledCheck
 from services.casework.orm import metadata
 from services.casework.settings import Settings
+from services.casework.stats.metrics import workload
 from services.casework.unit_of_work import SOURCE, CaseworkUnitOfWork
 from shared.runtime import Runtime
 from shared.worker import Job, Worker
@@ -40,4 +41,5 @@ def build_worker(settings: Settings | None = None) -> Worker:
         metadata,
         subscriptions=lambda runtime: subscriptions(runtime.outbox, calendar),
         jobs=jobs,
+        facts=[workload],
     )

@@ -4,14 +4,12 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-import uvicorn
-
 from services.routing import cli, orm
 from services.routing.demo import seed_demo
 from services.routing.settings import SERVICE, Settings
 from shared import dlq
 from shared.events import topics
-from shared.http_server import PROTOCOL
+from shared.http_server import serve_api
 from shared.migrate import upgrade
 from shared.secrets import exit_on_missing_secret
 from shared.worker import serve as serve_worker
@@ -80,14 +78,7 @@ def _token(args: list[str], settings: Settings) -> int:
 
 def _serve(_: list[str], settings: Settings) -> int:
     # A factory string, so that every worker process builds its own app from the environment.
-    uvicorn.run(
-        "services.routing.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        http=PROTOCOL,
-    )
+    serve_api(SERVICE, "services.routing.app:create_app", settings)
     return 0
 
 

@@ -15,6 +15,7 @@ from services.routing.settings import SERVICE, Settings
 from shared.auth import TokenVerifier
 from shared.bearer import TokenGate
 from shared.http_limits import install_limits
+from shared.observability.http import install as install_observability
 from shared.problems import install_problem_handlers
 from shared.runtime import Runtime, health_router, lifespan_for
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_limits(app, resolved)
     problems.install(app)
+    install_observability(app, service=SERVICE, settings=resolved)
     app.include_router(health_router(consumes=True))
     for router in (registry_routes, rule_routes, decision_routes, link_routes, audit_routes):
         app.include_router(router)

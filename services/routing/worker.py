@@ -3,11 +3,17 @@
 from services.routing.consumer import subscriptions
 from services.routing.orm import metadata
 from services.routing.settings import SERVICE, Settings
+from shared.observability.facts import reconciliation_discrepancies
 from shared.worker import Worker
 
 
 def build_worker(settings: Settings | None = None) -> Worker:
     resolved = settings or Settings()
     return Worker(
-        SERVICE, resolved, metadata, subscriptions=lambda runtime: subscriptions(runtime, resolved)
+        SERVICE,
+        resolved,
+        metadata,
+        subscriptions=lambda runtime: subscriptions(runtime, resolved),
+        # Reconciliation (being built) hands its count of the latest run's discrepancies here.
+        facts=[reconciliation_discrepancies()],
     )
