@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
+from shared.worker import HARD_STOP_SECONDS
 from tests.deploy.targets import DEPLOY, AppContainer, compose, compose_apps
 from tests.deploy.variables import prefixes
 
@@ -105,6 +106,16 @@ class TestServices:
             assert depends[f"{service}-migrate"] == {"condition": "service_completed_successfully"}
         worker = _services()[f"{service}-worker"]["depends_on"]
         assert worker["kafka-setup"] == {"condition": "service_completed_successfully"}
+
+    def test_processes_get_time_to_finish_their_work_before_being_killed(self) -> None:
+        for app in compose_apps():
+            if app.role not in ("api", "worker"):
+                continue
+            grace = _services()[_name(app)]["stop_grace_period"]
+            assert grace.endswith("s"), grace
+            variable = prefixes()[app.service] + "GRACEFUL_SHUTDOWN_SECONDS"
+            needed = float(app.env[variable].value) + HARD_STOP_SECONDS
+            assert float(grace.removesuffix("s")) > needed, app.where
 
     def test_service_containers_are_read_only_and_unprivileged(self) -> None:
         for app in compose_apps():
