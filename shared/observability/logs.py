@@ -93,7 +93,10 @@ def formatter(*, service: str, process: str, style: str = "json") -> logging.For
         _context(service, process),
     ]
     if style == "console":
-        render: list[Processor] = [structlog.dev.ConsoleRenderer(colors=False)]
+        console = structlog.dev.ConsoleRenderer(
+            colors=False, timestamp_key="time", exception_formatter=structlog.dev.plain_traceback
+        )
+        render: list[Processor] = [console]
     else:
         render = [
             _safe_exception,
