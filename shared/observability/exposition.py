@@ -48,13 +48,13 @@ def api_metrics(*, host: str, port: int, workers: int) -> Iterator[None]:
         os.environ[MULTIPROCESS_DIR] = directory  # inherited by the workers uvicorn spawns
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-    server, _ = start_http_server(port, addr=host, registry=registry)
-    log.info("metrics on http://%s:%d/metrics", host, port)
+    server = _listen(host, port, registry)
     try:
         yield
     finally:
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         if directory is not None:
             os.environ.pop(MULTIPROCESS_DIR, None)
             shutil.rmtree(directory, ignore_errors=True)
@@ -98,13 +98,24 @@ def worker_metrics(
         return lambda: None
     facts = _Facts(observe, loop)
     REGISTRY.register(facts)
-    server: Any
-    server, _ = start_http_server(port, addr=host, registry=REGISTRY)
-    log.info("metrics on http://%s:%d/metrics", host, port)
+    server = _listen(host, port, REGISTRY)
 
     def stop() -> None:
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         REGISTRY.unregister(facts)
 
     return stop
+
+
+def _listen(host: str, port: int, registry: CollectorRegistry) -> Any:
+    """The metrics server; None when the port is taken (two workers of one service on one
+    machine, say): a process without metrics still does its work, and says so."""
+    try:
+        server, _ = start_http_server(port, addr=host, registry=registry)
+    except OSError as exc:
+        log.error("metrics: cannot listen on %s:%d (%s); serving none", host, port, exc.strerror)
+        return None
+    log.info("metrics on http://%s:%d/metrics", host, port)
+    return server
