@@ -20,6 +20,7 @@ from typing import Any
 
 from deploy.demo import CITY_COMMISSION, Credentials, post_demo_referrals, referral
 from deploy.system import REPO_ROOT, SERVICES, ServiceConfig, ServiceFailed, System
+from shared.observability.logs import FORMAT_VARIABLE as LOG_FORMAT
 
 VAR = REPO_ROOT / "var"
 CREDENTIALS = VAR / "demo-credentials.json"
@@ -37,6 +38,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     private_var()
+    # Readable lines in the terminal; the services default to JSON lines (production).
+    os.environ.setdefault(LOG_FORMAT, "console")
     services = configured_services()
     system = System(
         services=services,
@@ -91,7 +94,13 @@ def configured_services() -> dict[str, ServiceConfig]:
         settings: Any = settings_class()
         url = _anchored(str(settings.database_url))
         configs[name] = ServiceConfig(
-            name, int(settings.port), url, int(settings.workers), str(settings.host)
+            name,
+            int(settings.port),
+            url,
+            int(settings.workers),
+            str(settings.host),
+            metrics_port=int(settings.metrics_port),
+            worker_metrics_port=int(settings.worker_metrics_port),
         )
     return configs
 
@@ -148,6 +157,7 @@ def banner(system: System, credentials: Credentials) -> str:
         "",
         "Guantong is running.",
         *(f"  {name:<9} {system.url(name)}  (docs: {system.url(name)}/docs)" for name in SERVICES),
+        "  metrics   " + "  ".join(system.metrics_url(p) for p in system.processes),
         f"  broker    {system.bootstrap_servers}",
         f"  credentials: {_relative(CREDENTIALS)}   logs: {_relative(VAR)}/<service>[-worker].log",
         "",

@@ -52,10 +52,18 @@ class ServiceConfig:
     database_url: str
     workers: int = 1
     host: str = "127.0.0.1"
+    # Where the API's and the worker's /metrics are served (0: not served).
+    metrics_port: int = 0
+    worker_metrics_port: int = 0
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    def metrics_url(self, process: str) -> str:
+        """`intake` (the API) or `intake-worker`: where that process serves /metrics."""
+        port = self.worker_metrics_port if process.endswith(WORKER_SUFFIX) else self.metrics_port
+        return f"http://{self.host}:{port}/metrics"
 
     def env(self) -> dict[str, str]:
         prefix = self.name.upper()
@@ -64,6 +72,8 @@ class ServiceConfig:
             f"{prefix}_PORT": str(self.port),
             f"{prefix}_WORKERS": str(self.workers),
             f"{prefix}_DATABASE_URL": self.database_url,
+            f"{prefix}_METRICS_PORT": str(self.metrics_port),
+            f"{prefix}_WORKER_METRICS_PORT": str(self.worker_metrics_port),
         }
 
 
@@ -99,7 +109,14 @@ class System:
     ) -> "System":
         workers = workers or {}
         services = {
-            name: ServiceConfig(name, free_port(), database_urls[name], workers.get(name, 1))
+            name: ServiceConfig(
+                name,
+                free_port(),
+                database_urls[name],
+                workers.get(name, 1),
+                metrics_port=free_port(),
+                worker_metrics_port=free_port(),
+            )
             for name in SERVICES
         }
         return cls(
@@ -120,6 +137,9 @@ class System:
 
     def url(self, name: str) -> str:
         return self.services[service_of(name)].url
+
+    def metrics_url(self, name: str) -> str:
+        return self.services[service_of(name)].metrics_url(name)
 
     @property
     def processes(self) -> tuple[str, ...]:

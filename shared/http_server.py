@@ -9,10 +9,15 @@ answer instead of a connection reset. Run uvicorn with `http=PROTOCOL`.
 
 import asyncio
 import json
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from shared.http_limits import MAX_HEAD_BYTES
+from shared.observability.exposition import api_metrics
+from shared.observability.logs import configure as configure_logging
+from shared.observability.logs import logging_config
+from shared.settings import ServiceSettings
 
 PROTOCOL = "shared.http_server:HeadLimitedProtocol"
 LINGER_SECONDS = 2.0
@@ -74,3 +79,30 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self._refused = True
         self.transport.write(_refusal())
         self.loop.call_later(LINGER_SECONDS, self.transport.close)
+
+
+def serve_api(name: str, app: str, settings: ServiceSettings, **options: Any) -> None:
+    """`python -m services.<svc> api`: uvicorn with `settings.workers` processes, each
+    building its app from the factory `app` ("services.<svc>.app:create_app"), behind the head
+    cap above; JSON logs with Guantong's access line instead of uvicorn's; metrics on their own
+    port (merged across the workers); on SIGTERM, requests in flight get
+    `graceful_shutdown_seconds` to finish."""
+    import uvicorn
+
+    host = str(getattr(settings, "host", "127.0.0.1"))
+    workers = int(getattr(settings, "workers", 1))
+    metrics_port = int(getattr(settings, "metrics_port", 0))
+    configure_logging(name, "api")
+    with api_metrics(host=host, port=metrics_port, workers=workers):
+        uvicorn.run(
+            app,
+            factory=True,
+            host=host,
+            port=int(getattr(settings, "port", 8000)),
+            workers=workers,
+            http=PROTOCOL,
+            log_config=logging_config(name, "api"),
+            access_log=False,
+            timeout_graceful_shutdown=max(1, round(settings.graceful_shutdown_seconds)),
+            **options,
+        )

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from shared import dlq
-from shared.http_server import PROTOCOL
+from shared.http_server import serve_api
 from shared.migrate import upgrade
 from shared.settings import ServiceSettings
 
@@ -73,14 +73,4 @@ class ServiceMain:
         return 0
 
     def _serve(self, settings: ServiceSettings) -> None:
-        import uvicorn
-
-        uvicorn.run(
-            self.app,
-            factory=True,
-            host=getattr(settings, "host", "127.0.0.1"),
-            port=getattr(settings, "port", 8000),
-            workers=getattr(settings, "workers", 1),
-            http=PROTOCOL,
-            **self.server_options,
-        )
+        serve_api(self.name, self.app, settings, **self.server_options)

@@ -88,6 +88,13 @@ class ServiceSettings(BaseSettings):
     # What the worker process runs (`python -m services.<svc> worker`).
     run_consumers: bool = True
     run_relay: bool = True
+    # On SIGTERM: an API finishes its requests in flight (uvicorn's graceful shutdown), a worker
+    # its relay round and consumer polls in hand, within this bound; then they stop.
+    graceful_shutdown_seconds: float = 10.0
+    # Traces go by OTLP/HTTP to this collector (its base URL); unset, tracing is off.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -9,16 +9,18 @@ heartbeat table for the API's /readyz.
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from prometheus_client.core import Metric
 from sqlalchemy import MetaData
 
 from shared.backoff import Backoff
-from shared.consumer import EventConsumer, Subscription
+from shared.consumer import ConsumerStatus, EventConsumer, Subscription
 from shared.db import is_sqlite
 from shared.event_keys import keyring_for, signer_for
 from shared.events.signing import KeyRing
@@ -26,9 +28,14 @@ from shared.events.topics import ALL_WITH_DEAD_LETTERS
 from shared.heartbeat import HeartbeatWriter, Probe
 from shared.kafka import KafkaPublisher, client_options, ensure_topics
 from shared.lease import LeaseState, lease_for, run_leased
+from shared.observability import facts as shared_facts
+from shared.observability import logs, tracing
+from shared.observability.exposition import worker_metrics
+from shared.observability.publishing import ObservedPublisher
 from shared.outbox import OUTBOX_CHANNEL, OutboxRelay, RelayConfig
 from shared.runtime import Runtime
 from shared.settings import ServiceSettings
+from shared.shutdown import Drain
 from shared.supervise import supervise
 
 log = logging.getLogger(__name__)
@@ -48,6 +55,8 @@ class Job:
 
 Subscriptions = Callable[[Runtime], list[Subscription]]
 Jobs = Callable[[Runtime], list[Job]]
+# A service's own gauges read at scrape time (observability/facts.py), beside the outbox's.
+Facts = list[shared_facts.Fact]
 
 
 class Worker:
@@ -59,11 +68,16 @@ class Worker:
         *,
         subscriptions: Subscriptions,
         jobs: Jobs = lambda _runtime: [],
+        facts: Facts | None = None,
     ) -> None:
         self.name, self.settings, self._metadata = name, settings, metadata
         self._subscriptions, self._jobs = subscriptions, jobs
+        self._facts = [shared_facts.outbox, *(facts or [])]
         self._probes: dict[str, Probe] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._runtime: Runtime | None = None
+        self._drains: list[Drain] = []
+        self._consumers: list[ConsumerStatus] = []
 
     async def run(self) -> None:
         """Until cancelled."""
@@ -75,8 +89,14 @@ class Worker:
             max_request_size=self.settings.kafka_max_request_bytes,
             security=client_options(self.settings),
         )
-        relay = OutboxRelay(runtime.engine, runtime.outbox, publisher, signer, self._relay_config())
-        runtime.relay = relay
+        relay = OutboxRelay(
+            runtime.engine,
+            runtime.outbox,
+            ObservedPublisher(publisher),
+            signer,
+            self._relay_config(),
+        )
+        runtime.relay, self._runtime = relay, runtime
         writer = HeartbeatWriter(
             runtime.engine,
             runtime.heartbeats,
@@ -91,6 +111,7 @@ class Worker:
             if self.settings.run_relay or self.settings.run_consumers:
                 await self._prepare_broker()
             if self.settings.run_relay:
+                self._drains.append(relay.drain)
                 self._start_relay(relay)
             if self.settings.run_consumers:
                 keyring = keyring_for(self.settings.event_public_keys, own=signer)
@@ -105,9 +126,26 @@ class Worker:
             for task in self._tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            self._runtime = None
             await writer.withdraw()
             await publisher.stop()
             await runtime.stop()
+
+    async def observe(self) -> list[Metric]:
+        """The gauges read when /metrics is scraped: the service's facts, consumer lag."""
+        runtime = self._runtime
+        if runtime is None:
+            return []
+        found = shared_facts.consumer_lag(list(self._consumers))
+        for families in await asyncio.gather(*(fact(runtime) for fact in self._facts)):
+            found.extend(families)
+        return found
+
+    async def drain(self, seconds: float) -> None:
+        """Lets the relay's round and each consumer's poll in hand finish (see shutdown.py)."""
+        done = await asyncio.gather(*(d.drain(seconds) for d in self._drains))
+        if not all(done):
+            log.warning("%s: stopping with work in hand after %.0fs", self.name, seconds)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator["Worker"]:
@@ -184,6 +222,8 @@ class Worker:
             after_commit=runtime.relay.wake,
         )
         status = consumer.status
+        self._drains.append(consumer.drain)
+        self._consumers.append(status)
         self._probes[f"consumer:{self.name}"] = lambda: (
             status.effective_state(CONSUMER_STALL_SECONDS),
             status.detail(),
@@ -210,19 +250,56 @@ class Worker:
 
 
 def serve(worker: Worker) -> None:
-    """The process entry point: runs the worker until SIGTERM or SIGINT, then stops cleanly."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    """The process entry point: runs the worker until SIGTERM or SIGINT, then drains it (the
+    relay's round and the consumers' polls in hand finish) and stops it, all within
+    `graceful_shutdown_seconds` and a few seconds more to leave the group and close."""
+    settings = worker.settings
+    logs.configure(worker.name, "worker")
+    tracing.configure(
+        service=worker.name, process="worker", endpoint=settings.otel_exporter_otlp_endpoint
     )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    asyncio.run(_serve(worker, settings))
+    tracing.flush()
+    log.info("%s worker stopped", worker.name)
 
-    async def main() -> None:
-        task = asyncio.create_task(worker.run())
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, task.cancel)
+
+async def _serve(worker: Worker, settings: ServiceSettings) -> None:
+    loop = asyncio.get_running_loop()
+    stop_metrics = worker_metrics(
+        host=str(getattr(settings, "host", "127.0.0.1")),
+        port=int(getattr(settings, "worker_metrics_port", 0)),
+        observe=worker.observe,
+        loop=loop,
+    )
+    task = asyncio.create_task(worker.run())
+    stopping: list[asyncio.Task[None]] = []
+    grace = settings.graceful_shutdown_seconds
+
+    async def shut_down() -> None:
+        log.info("%s worker stopping: finishing the work in hand", worker.name)
+        # The last resort if leaving the group or closing hangs (a frozen broker).
+        loop.call_later(grace + HARD_STOP_SECONDS, _hard_stop, worker.name)
+        await worker.drain(grace)
+        task.cancel()
+
+    def on_signal() -> None:
+        if not stopping:
+            stopping.append(asyncio.create_task(shut_down()))
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    try:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    finally:
+        stop_metrics()
 
-    asyncio.run(main())
-    log.info("%s worker stopped", worker.name)
+
+# After the drain's bound: time to leave the consumer group and close the clients.
+HARD_STOP_SECONDS = 5.0
+
+
+def _hard_stop(name: str) -> None:
+    log.error("%s worker did not stop in time; exiting", name)
+    logging.shutdown()
+    os._exit(1)

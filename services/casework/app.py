@@ -7,9 +7,10 @@ from services.casework.audit.api import router as audit
 from services.casework.deps import Services
 from services.casework.domain import CaseworkError
 from services.casework.errors import PROBLEMS, extensions
-from services.casework.settings import Settings
+from services.casework.settings import SERVICE, Settings
 from services.casework.stats.api import router as stats
 from shared.http_limits import install_limits
+from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, RuntimeFactory, health_router, services_lifespan
 
@@ -28,6 +29,7 @@ def create_app(
     install_problem_handlers(app)
     install_limits(app, resolved)
     install_domain_errors(app, CaseworkError, PROBLEMS, with_detail=False, extensions=extensions)
+    install_observability(app, service=SERVICE, settings=resolved)
     app.include_router(health_router(consumes=True))
     for router in (assignments, audit, stats):
         app.include_router(router)

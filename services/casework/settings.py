@@ -13,6 +13,10 @@ class Settings(ServiceSettings):
     host: str = "127.0.0.1"
     port: int = 8003
     workers: int = 1
+    # GET /metrics of the API (its uvicorn workers merged) and of the worker: ports of their
+    # own, never the API's, so that only Prometheus reaches them (0: not served).
+    metrics_port: int = 9003
+    worker_metrics_port: int = 9103
     # DOMAIN.md "Deadlines": every limit is configuration (CASEWORK_SIGN_FOR_DAYS, ...).
     sign_for_days: int = 3
     forward_days: int = 5

@@ -6,6 +6,7 @@ from services.casework.deadlines.calendar import CalendarCache
 from services.casework.deadlines.job import ScheduledCheck
 from services.casework.orm import metadata
 from services.casework.settings import SERVICE, Settings
+from services.casework.stats.metrics import workload
 from services.casework.unit_of_work import CaseworkUnitOfWork
 from shared.runtime import Runtime
 from shared.worker import Job, Worker
@@ -33,4 +34,5 @@ def build_worker(settings: Settings | None = None) -> Worker:
         metadata,
         subscriptions=lambda _: subscriptions(calendar),
         jobs=jobs,
+        facts=[workload],
     )

@@ -25,8 +25,6 @@ MAIN = ServiceMain(
     revoked_tokens=orm.revoked_tokens,
     consumes=[s.topic for s in SUBSCRIPTIONS],
     commands={"agency": _agency},
-    # Intake writes its own access log line (middleware.py), without personal data.
-    server_options={"log_level": "info", "access_log": False},
 )
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ from services.intake.agencies.api import router as agencies_router
 from services.intake.attachments.api import router as attachments_router
 from services.intake.deps import Services
 from services.intake.errors import PROBLEMS, IntakeError
-from services.intake.middleware import AccessLog, UploadAwareBodyLimit
+from services.intake.middleware import UploadAwareBodyLimit
 from services.intake.referrals.api import router as referrals_router
 from services.intake.refusals import audit_refusal
 from services.intake.reporter.api import router as reporter_router
-from services.intake.settings import Settings
+from services.intake.settings import SERVICE, Settings
 from services.intake.webhooks.api import router as webhooks_router
 from shared.http_limits import install_limits
+from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, RuntimeFactory, health_router, services_lifespan
 
@@ -36,7 +37,7 @@ def create_app(
         upload_max_bytes=resolved.attachment_max_bytes,
     )
     install_limits(app, resolved)
-    app.add_middleware(AccessLog)
+    install_observability(app, service=SERVICE, settings=resolved)
     app.include_router(health_router(consumes=True))
     for router in (
         referrals_router,

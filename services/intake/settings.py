@@ -34,6 +34,10 @@ class Settings(ServiceSettings):
     host: str = "127.0.0.1"
     port: int = 8001
     workers: int = 1
+    # GET /metrics of the API (its uvicorn workers merged) and of the worker: ports of their
+    # own, never the API's, so that only Prometheus reaches them (0: not served).
+    metrics_port: int = 9001
+    worker_metrics_port: int = 9101
     # Secrets (ServiceSettings resolves them: the environment, else a local generated one).
     # "kid:base64key[,kid:base64key...]"; the first seals, all unseal.
     seal_keys: SecretStr

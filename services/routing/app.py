@@ -9,8 +9,9 @@ from services.routing.errors import PROBLEMS, RoutingError
 from services.routing.links.api import router as link_routes
 from services.routing.registry.api import router as registry_routes
 from services.routing.rules.api import router as rule_routes
-from services.routing.settings import Settings
+from services.routing.settings import SERVICE, Settings
 from shared.http_limits import install_limits
+from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
 from shared.runtime import Runtime, RuntimeFactory, health_router, services_lifespan
 
@@ -29,6 +30,7 @@ def create_app(
     install_problem_handlers(app)
     install_limits(app, resolved)
     install_domain_errors(app, RoutingError, PROBLEMS, with_detail=True)
+    install_observability(app, service=SERVICE, settings=resolved)
     app.include_router(health_router(consumes=True))
     for router in (registry_routes, rule_routes, decision_routes, link_routes, audit_routes):
         app.include_router(router)

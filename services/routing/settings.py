@@ -17,6 +17,10 @@ class Settings(ServiceSettings):
     host: str = "127.0.0.1"
     port: int = 8002
     workers: int = 1
+    # GET /metrics of the API (its uvicorn workers merged) and of the worker: ports of their
+    # own, never the API's, so that only Prometheus reaches them (0: not served).
+    metrics_port: int = 9002
+    worker_metrics_port: int = 9102
     # Reg Arts 169, 171: a clue that belongs to another body is forwarded within this many
     # working days of the handoff request; reconciliation reports transfers not signed for.
     forwarding_working_days: int = Field(5, ge=1, le=60)

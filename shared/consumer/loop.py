@@ -37,6 +37,8 @@ from shared.events import Envelope, EnvelopeError, Event, decode
 from shared.events.signing import KeyRing, Unauthenticated, WrongProducer
 from shared.events.topics import dead_letter
 from shared.kafka import KafkaPublisher, Security
+from shared.observability import metrics, tracing
+from shared.shutdown import Drain
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,8 @@ class EventConsumer:
         self._after_commit = after_commit
         self._transient = Backoff(initial=0.5, cap=backoff_max_seconds)
         self._retry_at: float | None = None
+        # A poll in hand is finished (applied, offsets committed) before the worker stops.
+        self.drain = Drain()
 
     @property
     def joined(self) -> bool:
@@ -115,7 +119,8 @@ class EventConsumer:
         try:
             await consumer.start()
             while True:
-                await self._poll_once(consumer)
+                async with self.drain.unit():
+                    await self._poll_once(consumer)
         finally:
             self.status.state, self.status.assignment = RESTARTING, []
             await consumer.stop()
@@ -174,7 +179,7 @@ class EventConsumer:
         # Informational only: the embedded broker's end offsets can be off (DESIGN.md).
         highwater = consumer.highwater(tp)
         if highwater is not None:
-            self.status.lag = max(highwater - position, 0)
+            self.status.record_lag(tp, max(highwater - position, 0))
 
     async def _process(self, records: list[Record]) -> None:
         """One transaction for the whole batch; if any record fails for its own sake, the batch
@@ -241,9 +246,16 @@ class EventConsumer:
 
     async def _apply(self, items: list[Decoded]) -> None:
         events = [(item.event_id, item.event) for item in items]
-        await apply_events(
-            self._sessions, self._inbox, consumer=self.name, handlers=self._handlers, events=events
-        )
+        traces = {item.event_id: tracing.traceparent(item.record.headers) for item in items}
+        with metrics.applying(self.name, items[0].record.topic):
+            await apply_events(
+                self._sessions,
+                self._inbox,
+                consumer=self.name,
+                handlers=self._handlers,
+                events=events,
+                traces=traces,
+            )
         self._after_commit()
 
     async def _dead_letter(self, record: Record, reason: str, *, attempts: int) -> None:
@@ -262,3 +274,4 @@ class EventConsumer:
         await self._dead_letters.send(
             (dead_letter(record.topic), key, record.value or b"", headers)
         )
+        metrics.dead_lettered(self.name, record.topic, reason)

@@ -21,9 +21,20 @@ class ConsumerStatus:
     lag: int | None = None
     last_poll: float = field(default_factory=time.monotonic)
     last_error: str | None = None
+    # Per partition held: what /metrics reports (observability/facts.py), summed by topic.
+    lags: dict[TopicPartition, int] = field(default_factory=dict)
 
     def polled(self) -> None:
         self.last_poll = time.monotonic()
+
+    def record_lag(self, tp: TopicPartition, lag: int) -> None:
+        self.lag = self.lags[tp] = lag
+
+    def lag_by_topic(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for tp, lag in list(self.lags.items()):
+            totals[tp.topic] = totals.get(tp.topic, 0) + lag
+        return totals
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -52,4 +63,5 @@ class StatusListener(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         self._status.assignment = sorted(f"{tp.topic}-{tp.partition}" for tp in assigned)
+        self._status.lags = {tp: lag for tp, lag in self._status.lags.items() if tp in assigned}
         self._status.state = JOINED

@@ -30,6 +30,7 @@ from shared.backoff import Backoff, backoff_delay
 from shared.clock import utcnow
 from shared.events.signing import Signer
 from shared.kafka import Record
+from shared.shutdown import Drain
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self.poll_seconds = config.poll_seconds
         self.last_error: str | None = None
+        # A round in hand is finished (sent, acknowledged, marked) before the worker stops.
+        self.drain = Drain()
 
     def wake(self) -> None:
         self._wake.set()
@@ -93,7 +96,8 @@ class OutboxRelay:
         last_purge = utcnow()
         while True:
             try:
-                published = await self.publish_pending()
+                async with self.drain.unit():
+                    published = await self.publish_pending()
                 self.last_error = None
                 backoff.reset()
             except Exception as exc:  # the broker or the database is away: wait and retry

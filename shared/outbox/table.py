@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.clock import utcnow
 from shared.db import BigId, UTCDateTime
 from shared.events import Event, encode
+from shared.observability import tracing
 
 # PostgreSQL delivers a NOTIFY when the transaction that sent it commits, and only then.
 OUTBOX_CHANNEL = "guantong_outbox"
@@ -75,7 +76,10 @@ def outbox_rows(events: Sequence[Event], *, source: str) -> list[dict[str, Any]]
                 "topic": event.TOPIC,
                 "message_key": event.key(),
                 "event_type": envelope.type,
-                "headers": [[name, value.decode()] for name, value in envelope.headers()],
+                # With tracing on, the event's W3C context too, so the relay and the consumers
+                # continue the trace of what caused it (observability/tracing.py).
+                "headers": [[name, value.decode()] for name, value in envelope.headers()]
+                + tracing.message_headers(event.TOPIC),
                 "payload": envelope.data,
                 "created_at": now,
                 "attempts": 0,

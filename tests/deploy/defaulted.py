@@ -28,6 +28,7 @@ LEFT_TO_DEFAULT: dict[str, str] = {
     "*_HEARTBEAT_STALE_SECONDS": "worker liveness for /readyz, as designed",
     "*_RUN_CONSUMERS": "a worker runs its consumers; scale by replicas, not by role switches",
     "*_RUN_RELAY": "a worker runs the relay under its lease",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "tracing is off until the operator runs an OTLP collector",
     "INTAKE_IDEMPOTENCY_WINDOW_HOURS": "24 h, the API contract",
     "INTAKE_IDEMPOTENCY_PRUNE_SECONDS": "hourly pruning under a lease",
     "INTAKE_ATTACHMENT_MAX_BYTES": "25 MiB, the API contract",

@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.deploy.targets import DEPLOY, compose, compose_apps
+from shared.worker import HARD_STOP_SECONDS
+from tests.deploy.targets import DEPLOY, AppContainer, compose, compose_apps
 from tests.deploy.variables import prefixes
 
 BROKERS = ("kafka-1", "kafka-2", "kafka-3")
@@ -82,6 +83,10 @@ class TestKafka:
         assert "./k8s/base/kafka/setup.sh:/setup/setup.sh:ro" in setup["volumes"]
 
 
+def _name(app: AppContainer) -> str:
+    return app.where.removeprefix("compose ")
+
+
 class TestServices:
     def test_one_database_per_service(self) -> None:
         script = (DEPLOY / "compose" / "postgres-init.sh").read_text()
@@ -102,21 +107,39 @@ class TestServices:
         worker = _services()[f"{service}-worker"]["depends_on"]
         assert worker["kafka-setup"] == {"condition": "service_completed_successfully"}
 
+    def test_processes_get_time_to_finish_their_work_before_being_killed(self) -> None:
+        for app in compose_apps():
+            if app.role not in ("api", "worker"):
+                continue
+            grace = _services()[_name(app)]["stop_grace_period"]
+            assert grace.endswith("s"), grace
+            variable = prefixes()[app.service] + "GRACEFUL_SHUTDOWN_SECONDS"
+            needed = float(app.env[variable].value) + HARD_STOP_SECONDS
+            assert float(grace.removesuffix("s")) > needed, app.where
+
     def test_service_containers_are_read_only_and_unprivileged(self) -> None:
         for app in compose_apps():
             spec = _services()[app.where.removeprefix("compose ")]
             assert spec["read_only"] is True and spec["cap_drop"] == ["ALL"], app.where
 
-    def test_prometheus_scrapes_every_api(self) -> None:
+    def test_prometheus_scrapes_every_process_on_its_metrics_port(self) -> None:
         config = yaml.safe_load((DEPLOY / "compose" / "prometheus.yml").read_text())
-        (job,) = config["scrape_configs"]
-        assert job["metrics_path"] == "/metrics"
-        targets = {t for group in job["static_configs"] for t in group["targets"]}
-        apis = {
-            f"{a.where.removeprefix('compose ')}:{a.env[prefixes()[a.service] + 'PORT'].value}"
-            for a in compose_apps()
-            if a.role == "api"
+        assert {job["metrics_path"] for job in config["scrape_configs"]} == {"/metrics"}
+        targets = {
+            t
+            for job in config["scrape_configs"]
+            for group in job["static_configs"]
+            for t in group["targets"]
         }
-        assert targets == apis
+        port = {"api": "METRICS_PORT", "worker": "WORKER_METRICS_PORT"}
+        processes = {
+            f"{_name(a)}:{a.env[prefixes()[a.service] + port[a.role]].value}"
+            for a in compose_apps()
+            if a.role in port
+        }
+        assert targets == processes
+        for app in compose_apps():  # the metrics ports are reached on the compose network only
+            published = _services()[app.where.removeprefix("compose ")].get("ports", [])
+            assert not any(str(p).endswith((":9001", ":9002", ":9003")) for p in published)
         mounted = _services()["prometheus"]["volumes"]
         assert "./compose/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in mounted

@@ -7,6 +7,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
+from shared.worker import HARD_STOP_SECONDS
 from tests.deploy import kustomize
 from tests.deploy.targets import KUSTOMIZATIONS, rendered, service_of
 from tests.deploy.variables import prefixes
@@ -53,6 +54,28 @@ class TestManifests:
             assert config[f"{prefixes()[service]}PORT"] == str(port)
             selector = _named(directory, "Service", service)["spec"]["selector"]
             assert selector.items() <= kustomize.pod_labels(api).items()
+
+    def test_each_process_is_scraped_on_its_own_metrics_port(self, directory: Path) -> None:
+        for service, prefix in prefixes().items():
+            config = _named(directory, "ConfigMap", f"{service}-config")["data"]
+            for role, variable in (("api", "METRICS_PORT"), ("worker", "WORKER_METRICS_PORT")):
+                deployment = _named(directory, "Deployment", f"{service}-{role}")
+                (container,) = kustomize.containers(deployment)
+                ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+                annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+                assert config[prefix + variable] == str(ports["metrics"]), deployment
+                assert annotations["prometheus.io/port"] == str(ports["metrics"])
+                assert annotations["prometheus.io/scrape"] == "true"
+                assert ports["metrics"] != ports.get("http")
+
+    def test_pods_get_time_to_finish_their_work_before_being_killed(self, directory: Path) -> None:
+        for service, prefix in prefixes().items():
+            config = _named(directory, "ConfigMap", f"{service}-config")["data"]
+            needed = float(config[f"{prefix}GRACEFUL_SHUTDOWN_SECONDS"]) + HARD_STOP_SECONDS
+            for role in ("api", "worker"):
+                deployment = _named(directory, "Deployment", f"{service}-{role}")
+                grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+                assert grace > needed, f"{service}-{role}"
 
     def test_each_worker_and_migration_runs_its_command(self, directory: Path) -> None:
         for service in prefixes():

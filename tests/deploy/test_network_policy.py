@@ -11,6 +11,8 @@ import pytest
 from tests.deploy import kustomize
 from tests.deploy.targets import KUSTOMIZATIONS, rendered
 
+SERVICES = ("intake", "routing", "casework")
+
 Object = dict[str, Any]
 NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 
@@ -73,8 +75,10 @@ def _peer_allowed(rule_from: list[Object] | None, peer: Peer, namespace: str) ->
     return False
 
 
-def reachable(policies: list[Object], pod_labels: dict[str, str], peer: Peer, ns: str) -> bool:
-    """Whether `peer` may open a connection to the pod on its http port."""
+def reachable(
+    policies: list[Object], pod_labels: dict[str, str], peer: Peer, ns: str, port: str = "http"
+) -> bool:
+    """Whether `peer` may open a connection to the pod on its port named `port`."""
     selecting = [
         p
         for p in policies
@@ -85,7 +89,7 @@ def reachable(policies: list[Object], pod_labels: dict[str, str], peer: Peer, ns
         return True
     return any(
         _peer_allowed(rule.get("from"), peer, ns)
-        and (not rule.get("ports") or any(p.get("port") in ("http", None) for p in rule["ports"]))
+        and (not rule.get("ports") or any(p.get("port") in (port, None) for p in rule["ports"]))
         for policy in selecting
         for rule in policy["spec"].get("ingress", [])
     )
@@ -123,11 +127,26 @@ class TestNetworkPolicy:
             assert not reachable(policies, pods[name], neighbour, "guantong"), name
         assert not reachable(policies, pods["routing-worker"], gateway, "guantong")
 
-    def test_prometheus_reaches_every_api_and_nothing_else(self, directory: Path) -> None:
+    def test_prometheus_reaches_every_metrics_port_and_nothing_else(self, directory: Path) -> None:
         prometheus = Peer(namespace="monitoring", labels={"app.kubernetes.io/name": "prometheus"})
-        open_to = {
-            name
-            for name, labels in _pods(directory).items()
-            if reachable(self._policies(directory), labels, prometheus, "guantong")
+        pods, policies = _pods(directory), self._policies(directory)
+        scraped = {
+            n
+            for n, labels in pods.items()
+            if reachable(policies, labels, prometheus, "guantong", "metrics")
         }
-        assert open_to == {"intake-api", "routing-api", "casework-api"}
+        assert scraped == {f"{s}-{role}" for s in SERVICES for role in ("api", "worker")}
+        served = {
+            n for n, labels in pods.items() if reachable(policies, labels, prometheus, "guantong")
+        }
+        assert served == {"intake-api"}  # its http port is everyone's; the staff APIs' are not
+
+    def test_no_metrics_port_is_reachable_from_outside(self, directory: Path) -> None:
+        pods, policies = _pods(directory), self._policies(directory)
+        for who, peer in OUTSIDERS.items():
+            open_to = {
+                n
+                for n, labels in pods.items()
+                if reachable(policies, labels, peer, "guantong", "metrics")
+            }
+            assert not open_to, who

@@ -11,9 +11,16 @@ from pydantic import AliasChoices, SecretStr
 
 from shared import secrets
 from shared.events.asyncapi import services
+from shared.observability import logs
 
-# Read straight from the environment by shared/secrets.py, outside any Settings class.
-PROCESS_VARIABLES = (secrets.ENV_VARIABLE, secrets.DIR_VARIABLE)
+# Read straight from the environment, outside any Settings class: by shared/secrets.py, and by
+# the logging setup (shared/observability/logs.py), which runs before any settings are read.
+PROCESS_VARIABLES = (
+    secrets.ENV_VARIABLE,
+    secrets.DIR_VARIABLE,
+    logs.FORMAT_VARIABLE,
+    logs.LEVEL_VARIABLE,
+)
 # Prefixes of variables that only Guantong reads: one set with such a name must be read.
 OURS = ("GUANTONG_", "KAFKA_")
 

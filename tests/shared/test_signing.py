@@ -13,6 +13,7 @@ from shared.events import encode
 from shared.events.contracts import ClueStatusChanged
 from shared.events.envelope import Headers
 from shared.events.signing import (
+    SIGNATURE,
     KeyRing,
     Signer,
     Unauthenticated,
@@ -23,6 +24,7 @@ from shared.events.signing import (
     parse_private_keys,
 )
 from shared.events.topics import CLUE_RECEIVED, CLUE_STATUS, source_of
+from shared.observability.tracing import TRACEPARENT
 from shared.secrets import MissingSecret
 
 
@@ -45,6 +47,22 @@ class TestVerification:
         headers, value = _status(source_of("routing"))
         signed = routing.sign(headers, value)
         assert KeyRing(routing.public_keys()).producer(CLUE_STATUS, signed, value) == "routing"
+
+    def test_the_trace_context_header_is_outside_the_signature(self) -> None:
+        """A relay with tracing on adds `ce_traceparent` to the row's headers; a producer with
+        it off adds none: both verify, and the signature bytes are the same either way."""
+        routing = Signer("routing", [new_signing_key("r1")])
+        ring = KeyRing(routing.public_keys())
+        headers, value = _status(source_of("routing"))
+        parent = (TRACEPARENT, b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        traced, plain = routing.sign([*headers, parent], value), routing.sign(headers, value)
+        assert ring.producer(CLUE_STATUS, traced, value) == "routing"
+        assert dict(traced)[SIGNATURE] == dict(plain)[SIGNATURE]
+        rewritten = [
+            (n, b"00-" + b"1" * 32 + b"-" + b"2" * 16 + b"-01" if n == TRACEPARENT else v)
+            for n, v in traced
+        ]
+        assert ring.producer(CLUE_STATUS, rewritten, value) == "routing"
 
     def test_unsigned_tampered_and_unknown_key_records_are_unauthenticated(self) -> None:
         routing = Signer("routing", [new_signing_key("r1")])

@@ -58,6 +58,7 @@ class TestRelayTakeover:
             "ROUTING_RUN_CONSUMERS": "false",
             "ROUTING_OUTBOX_BATCH_SIZE": "1",  # many small rounds: a kill lands mid-publish
             "ROUTING_LEASE_RETRY_SECONDS": "0.5",
+            "ROUTING_WORKER_METRICS_PORT": "0",  # never a fixed port in tests
             "GUANTONG_SECRETS_DIR": str(tmp_path / "secrets"),
             "PYTHONUNBUFFERED": "1",
         }

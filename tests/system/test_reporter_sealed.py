@@ -17,6 +17,8 @@ pytestmark = pytest.mark.system
 
 CANARY = "举报人金丝雀" + uuid.uuid4().hex[:6]
 CANARY_PHONE = "13912345678"
+# A subject's name and the summary travel to routing and casework, but never into a log line.
+SUBJECT_CANARY = "被反映人金丝雀" + uuid.uuid4().hex[:6]
 
 
 async def _kafka_values(bootstrap: str) -> list[bytes]:
@@ -63,7 +65,8 @@ class TestReporterIdentityIsSealed:
         self, system: System
     ) -> None:
         agency = Agency(system, credentials(system).agencies[0].api_key)
-        body = referral(subject_name="王某")
+        body = referral(subject_name=SUBJECT_CANARY)
+        body["summary"] = f"{SUBJECT_CANARY}涉嫌违规"
         body["reporter"] = {"anonymous": False, "name": CANARY, "phone": CANARY_PHONE}
         try:
             created = await agency._send(
@@ -90,6 +93,9 @@ class TestReporterIdentityIsSealed:
         intake_rows = await _database_rows(system.services["intake"].database_url)
         assert not any(s in r for r in intake_rows for s in secrets), "intake stores it in clear"
 
-        for log in system.log_dir.glob("*.log"):
+        # The logs are JSON lines written with ensure_ascii=False: a canary would be seen as is.
+        logs = list(system.log_dir.glob("*.log"))
+        assert {f"{p}.log" for p in system.processes} <= {log.name for log in logs}
+        for log in logs:
             text = log.read_text(encoding="utf-8", errors="replace")
-            assert not any(s in text for s in secrets), log.name
+            assert not any(s in text for s in (*secrets, SUBJECT_CANARY)), log.name

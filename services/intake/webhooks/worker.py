@@ -26,6 +26,7 @@ from services.intake.unit_of_work import IntakeUnitOfWork
 from services.intake.webhooks.domain import RetryPolicy, open_secret
 from services.intake.webhooks.transport import Sent, WebhookClient
 from shared.clock import utcnow
+from shared.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class WebhookWorker:
             now=utcnow(),
             rng=self._rng,
         )
+        metrics.webhook_delivery(str(values.get("status", "retry")))
         if "delivered_at" not in values:
             log.info(
                 "webhook delivery %s: attempt %d failed (%s)",

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from standardwebhooks import Webhook
 
 from services.intake.app import create_app
@@ -168,6 +169,23 @@ class TestRetries:
         assert first.headers["webhook-id"] == second.headers["webhook-id"]
         assert verify(hook["secret"], second.headers, second.body) is not None
         assert (log["status"], log["attempts"], log["last_status_code"]) == ("delivered", 2, 200)
+
+    async def test_each_attempt_is_counted_by_outcome_for_metrics(self, url: str) -> None:
+        def counted(outcome: str) -> float:
+            sample = REGISTRY.get_sample_value(
+                "guantong_webhook_deliveries_total", {"outcome": outcome}
+            )
+            return sample or 0.0
+
+        before = {o: counted(o) for o in ("retry", "delivered", "failed")}
+        _, key = await new_agency(url)
+        async with Receiver([500, 200]) as receiver, _api_and_worker(url) as client:
+            hook = await _register(client, key, receiver.url)
+            await _status(url, await _referral(client, key))
+            await _settled(client, key, hook["id"])
+        grown = {o: counted(o) - before[o] for o in before}
+        assert len(receiver.requests) == 2
+        assert grown == {"retry": 1, "delivered": 1, "failed": 0}
 
     async def test_a_delivery_fails_after_the_maximum_attempts(self, url: str) -> None:
         _, key = await new_agency(url)
