@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.apidocs.marks import MiddlewareRefusal
 from shared.problems import problem_response
 from shared.settings import ServiceSettings
 
@@ -62,6 +63,8 @@ def _head_bytes(scope: Scope) -> int:
 class HeadSizeLimit:
     """431 for a head over the cap, for servers that do not enforce it themselves."""
 
+    documented_refusals = (MiddlewareRefusal(431),)
+
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_HEAD_BYTES) -> None:
         self.app, self.max_bytes = app, max_bytes
 
@@ -82,6 +85,8 @@ class HeadSizeLimit:
 class FailedAuthenticationLimit:
     """Every 401 costs the client address a token; an address out of tokens gets 429 at once,
     before its body is read or a credential looked up: guessing keys costs the guesser."""
+
+    documented_refusals = (MiddlewareRefusal(429),)
 
     def __init__(self, app: ASGIApp, buckets: TokenBuckets) -> None:
         self.app, self.buckets = app, buckets

@@ -85,6 +85,9 @@ class ServiceSettings(BaseSettings):
     lease_retry_seconds: float = 1.0
     heartbeat_seconds: float = 1.0
     heartbeat_stale_seconds: float = 5.0
+    # Swagger UI (/docs) and ReDoc (/redoc), served offline; production turns them off
+    # (<SVC>_API_DOCS=false). /openapi.json stays: client generators and gateways read it.
+    api_docs: bool = True
     # What the worker process runs (`python -m services.<svc> worker`).
     run_consumers: bool = True
     run_relay: bool = True

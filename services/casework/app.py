@@ -11,6 +11,7 @@ from services.casework.errors import PROBLEMS, extensions
 from services.casework.orm import metadata, revoked_tokens
 from services.casework.settings import Settings
 from services.casework.stats.api import router as stats
+from shared.apidocs import install_api_documents
 from shared.auth import TokenVerifier
 from shared.bearer import TokenGate
 from shared.http_limits import install_limits
@@ -46,4 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assignments)
     app.include_router(audit)
     app.include_router(stats)
+    install_api_documents(app, resolved)
     return app

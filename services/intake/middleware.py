@@ -8,6 +8,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.apidocs.marks import MiddlewareRefusal
 from shared.problems import problem_response
 
 CONTENT_PATH = re.compile(r"^/v1/referrals/[^/]+/attachments/[^/]+/content$")
@@ -86,6 +87,8 @@ def _content_length(scope: Scope) -> int | None:
 
 class UploadAwareBodyLimit:
     """The request body cap, with content uploads held to the attachment size cap instead."""
+
+    documented_refusals = (MiddlewareRefusal(413, "with-body"),)
 
     def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int) -> None:
         self._default = BodySizeLimit(app, max_bytes)

@@ -12,6 +12,7 @@ from services.routing.registry.api import router as registry_routes
 from services.routing.rules.api import router as rule_routes
 from services.routing.rules.in_force import RulesInForce
 from services.routing.settings import SERVICE, Settings
+from shared.apidocs import install_api_documents
 from shared.auth import TokenVerifier
 from shared.bearer import TokenGate
 from shared.http_limits import install_limits
@@ -44,4 +45,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router(consumes=True))
     for router in (registry_routes, rule_routes, decision_routes, link_routes, audit_routes):
         app.include_router(router)
+    install_api_documents(app, resolved)
     return app
