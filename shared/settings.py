@@ -55,7 +55,13 @@ class ServiceSettings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_jwks_url: str | None = None
     jwt_issuer: str = "guantong"
-    # Per client address and process: failed authentications allowed before 429 (http_limits).
+    # Rate limits shared by every replica (shared/rate_limits.py); unset, each process keeps its
+    # own. The URL may carry a password: a secret. One prefix per deployment sharing a Redis.
+    redis_url: SecretStr | None = Field(None, validation_alias=AliasChoices("GUANTONG_REDIS_URL"))
+    redis_key_prefix: str = Field(
+        "guantong", validation_alias=AliasChoices("GUANTONG_REDIS_KEY_PREFIX")
+    )
+    # Per client address: failed authentications allowed before 429 (http_limits).
     failed_auth_per_second: float = 2.0
     failed_auth_burst: int = 30
     kafka_max_request_bytes: int = Field(
@@ -125,6 +131,9 @@ class ServiceSettings(BaseSettings):
                         f"{self.kafka_security_protocol} needs it"
                     )
         return self
+
+    def redis_url_value(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url else None
 
     def hs256_secret(self) -> str:
         """The local token secret; only called when no JWKS URL is configured."""

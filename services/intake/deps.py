@@ -48,7 +48,7 @@ class Services:
             tokens=TokenGate(verifier, built.sessions, orm.revoked_tokens),
             sealer=Sealer.from_spec(settings.seal_keys.get_secret_value()),
             key_cache=KeyCache(ttl_seconds=settings.key_cache_ttl_seconds),
-            rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+            rate_limiter=RateLimiter.of(settings),
             attachment_store=AttachmentStore(Path(settings.attachment_dir)),
         )
 
@@ -122,7 +122,7 @@ async def current_agency(
     credential = await authenticate(found.uow(), found.key_cache, key)
     request.state.agency_id = credential.agency_id  # for the access log
     # Limit before verifying a signature, so a flood of forged ones costs no database write.
-    found.rate_limiter.check(credential.agency_id)
+    await found.rate_limiter.check(credential.agency_id)
     if credential.require_signature:
         signed = SignedRequest(
             method=request.method,
