@@ -46,6 +46,8 @@ BEYOND_THE_SCHEMA = {
     "POST /v1/webhooks": "the callback host must resolve to a public address",
     "POST /v1/admin/agencies": "the credit code's GB 32100 check character",
     "POST /v1/assignments/{assignment_id}/actions": "If-Match is required: 428, not 422",
+    "GET /v1/assignments": "due_before within the years 2000-2100 (shared/timestamps.py)",
+    "POST /v1/rule-sets/{version}/dry-run": "since/until within the years 2000-2100",
 }
 
 UNLIMITED: dict[str, Any] = {"failed_auth_per_second": 1e9, "failed_auth_burst": 10**9}
