@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: venv run test lint format bench clean lock compose-up compose-down
+.PHONY: venv run test lint format bench clean lock compose-up compose-down browser
 
 venv: $(STAMP)
 
@@ -28,8 +28,22 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# tests/docs drive Debian's Chromium through Playwright; Playwright's own browser download is
+# never used (offline networks). Installed as root when missing; without root the docs tests
+# skip on a laptop and fail in CI, as the PostgreSQL leg does.
+CHROMIUM := /usr/bin/chromium
+
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "$(CHROMIUM) is missing: as root, apt-get install chromium"; \
+	fi
 
 bench: venv
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -12,7 +12,14 @@ from shared.auth import InvalidToken, Principal, TokenVerifier
 from shared.problems import Forbidden, Unauthorized
 from shared.revocation import is_revoked
 
-_bearer = HTTPBearer(auto_error=False, description="A staff member's JWT for this service")
+# The scheme every staff route names in the OpenAPI document. It refuses nothing itself
+# (auto_error=False): the dependency below answers problem+json.
+STAFF_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="staffBearer",
+    bearerFormat="JWT",
+    description="A staff member's JWT for this service: `Authorization: Bearer <token>`",
+)
 
 
 class TokenGate:
@@ -56,7 +63,7 @@ def bearer_principal(
 
     async def dependency(
         request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(STAFF_BEARER)],
     ) -> Principal:
         if credentials is None:
             raise Unauthorized("a staff bearer token is required")

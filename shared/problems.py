@@ -2,13 +2,15 @@
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, Required, TypeVar, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from typing_extensions import TypedDict
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,23 @@ E = TypeVar("E", bound=Exception)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://guantong.example/problems/"
+
+
+class FieldError(TypedDict):
+    field: str
+    message: str
+
+
+class ProblemBody(TypedDict, total=False):
+    """What every problem+json body of every service holds (the API documents publish this);
+    a problem may add safe members of its own, e.g. the actions a 409 still allows."""
+
+    type: Required[Annotated[str, Field(json_schema_extra={"format": "uri"})]]
+    title: Required[str]
+    status: Required[Annotated[int, Field(ge=400, le=599)]]
+    detail: str
+    instance: str
+    errors: list[FieldError]
 
 
 class Problem(Exception):

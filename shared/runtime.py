@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.apidocs.marks import WITHOUT_STORAGE
 from shared.db import make_engine, make_session_factory
 from shared.heartbeat import live_beats, summarize
 from shared.kafka import broker_reachable, client_options
@@ -148,16 +149,23 @@ def services_lifespan(
     return lifespan
 
 
+_NOT_READY: dict[str, Any] = {
+    "description": "the database does not answer; the body says what was checked",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
 def health_router(*, consumes: bool) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz", summary="The process is up")
+    @router.get("/healthz", summary="The process is up", openapi_extra=WITHOUT_STORAGE)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @router.get(
         "/readyz",
         summary="Ready while the database answers; the body reports broker, relay, consumers",
+        responses={503: _NOT_READY},
     )
     async def readyz(request: Request) -> JSONResponse:
         runtime = runtime_of(request)

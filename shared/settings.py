@@ -55,7 +55,13 @@ class ServiceSettings(BaseSettings):
     jwt_secret: SecretStr | None = None
     jwt_jwks_url: str | None = None
     jwt_issuer: str = "guantong"
-    # Per client address and process: failed authentications allowed before 429 (http_limits).
+    # Rate limits shared by every replica (shared/rate_limits.py); unset, each process keeps its
+    # own. The URL may carry a password: a secret. One prefix per deployment sharing a Redis.
+    redis_url: SecretStr | None = Field(None, validation_alias=AliasChoices("GUANTONG_REDIS_URL"))
+    redis_key_prefix: str = Field(
+        "guantong", validation_alias=AliasChoices("GUANTONG_REDIS_KEY_PREFIX")
+    )
+    # Per client address: failed authentications allowed before 429 (http_limits).
     failed_auth_per_second: float = 2.0
     failed_auth_burst: int = 30
     kafka_max_request_bytes: int = Field(
@@ -85,6 +91,9 @@ class ServiceSettings(BaseSettings):
     lease_retry_seconds: float = 1.0
     heartbeat_seconds: float = 1.0
     heartbeat_stale_seconds: float = 5.0
+    # Swagger UI (/docs) and ReDoc (/redoc), served offline; production turns them off
+    # (<SVC>_API_DOCS=false). /openapi.json stays: client generators and gateways read it.
+    api_docs: bool = True
     # What the worker process runs (`python -m services.<svc> worker`).
     run_consumers: bool = True
     run_relay: bool = True
@@ -129,6 +138,9 @@ class ServiceSettings(BaseSettings):
                         f"{self.kafka_security_protocol} needs it"
                     )
         return self
+
+    def redis_url_value(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url else None
 
     def hs256_secret(self) -> str:
         """The local token secret; only called when no JWKS URL is configured."""

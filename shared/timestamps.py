@@ -5,12 +5,13 @@ databases then fail to store or compare (a 500); every instant a client sends go
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
 
 
@@ -30,3 +31,15 @@ def parse_instant(value: Any) -> datetime:
 
 
 Instant = Annotated[datetime, BeforeValidator(parse_instant)]
+
+
+def parse_day(value: Any) -> date:
+    """A calendar day from ISO text (2025-01-31) only: pydantic alone reads 0 as 1970-01-01."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    raise ValueError("must be a date as YYYY-MM-DD, e.g. 2025-01-31")
+
+
+Day = Annotated[date, BeforeValidator(parse_day)]

@@ -9,6 +9,7 @@ from services.casework.domain import CaseworkError
 from services.casework.errors import PROBLEMS, extensions
 from services.casework.settings import SERVICE, Settings
 from services.casework.stats.api import router as stats
+from shared.apidocs import install_api_documents
 from shared.http_limits import install_limits
 from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
@@ -33,4 +34,5 @@ def create_app(
     app.include_router(health_router(consumes=True))
     for router in (assignments, audit, stats):
         app.include_router(router)
+    install_api_documents(app, resolved)
     return app

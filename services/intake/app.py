@@ -12,6 +12,7 @@ from services.intake.refusals import audit_refusal
 from services.intake.reporter.api import router as reporter_router
 from services.intake.settings import SERVICE, Settings
 from services.intake.webhooks.api import router as webhooks_router
+from shared.apidocs import install_api_documents
 from shared.http_limits import install_limits
 from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
@@ -47,4 +48,5 @@ def create_app(
         agencies_router,
     ):
         app.include_router(router)
+    install_api_documents(app, resolved)
     return app

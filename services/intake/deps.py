@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake import orm
 from services.intake.agencies.authentication import KeyCache, authenticate, verify_signature
@@ -46,7 +47,7 @@ class Services:
             tokens=TokenGate(verifier, built.sessions, orm.revoked_tokens),
             sealer=Sealer.from_spec(settings.seal_keys.get_secret_value()),
             key_cache=KeyCache(ttl_seconds=settings.key_cache_ttl_seconds),
-            rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+            rate_limiter=RateLimiter.of(settings),
             attachment_store=AttachmentStore(Path(settings.attachment_dir)),
         )
 
@@ -84,20 +85,36 @@ SettingsDep = Annotated[Settings, Depends(settings)]
 UowDep = Annotated[IntakeUnitOfWork, Depends(uow)]
 
 
-def presented_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        return value.strip()
-    return request.headers.get("x-api-key")
+# An agency's key travels either way; the OpenAPI document names both schemes on every agency
+# route. Neither refuses by itself (auto_error=False): authenticate() answers problem+json.
+AGENCY_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="agencyKey",
+    description="An agency's API key: `Authorization: Bearer <key>`",
+)
+AGENCY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="agencyApiKey",
+    description="An agency's API key in `X-API-Key` (for clients that cannot set Authorization)",
+)
 
 
-async def current_agency(request: Request, found: ServicesDep) -> Sender:
+def presented_key(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(AGENCY_BEARER)],
+    header: Annotated[str | None, Depends(AGENCY_HEADER)],
+) -> str | None:
+    return bearer.credentials.strip() if bearer is not None else header
+
+
+async def current_agency(
+    request: Request, found: ServicesDep, key: Annotated[str | None, Depends(presented_key)]
+) -> Sender:
     """The agency whose API key the request carries (and whose signature, if it must sign)."""
-    credential = await authenticate(found.uow(), found.key_cache, presented_key(request))
+    credential = await authenticate(found.uow(), found.key_cache, key)
     request.state.agency_id = credential.agency_id  # for the access log
     # Limit before verifying a signature, so a flood of forged ones costs no database write.
-    found.rate_limiter.check(credential.agency_id)
+    await found.rate_limiter.check(credential.agency_id)
     if credential.require_signature:
         signed = SignedRequest(
             method=request.method,

@@ -5,6 +5,7 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.apidocs.marks import MiddlewareRefusal
 from shared.problems import problem_response
 
 CONTENT_PATH = re.compile(r"^/v1/referrals/[^/]+/attachments/[^/]+/content$")
@@ -83,6 +84,8 @@ def _content_length(scope: Scope) -> int | None:
 
 class UploadAwareBodyLimit:
     """The request body cap, with content uploads held to the attachment size cap instead."""
+
+    documented_refusals = (MiddlewareRefusal(413, "with-body"),)
 
     def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int) -> None:
         self._default = BodySizeLimit(app, max_bytes)

@@ -10,6 +10,7 @@ from services.routing.links.api import router as link_routes
 from services.routing.registry.api import router as registry_routes
 from services.routing.rules.api import router as rule_routes
 from services.routing.settings import SERVICE, Settings
+from shared.apidocs import install_api_documents
 from shared.http_limits import install_limits
 from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
@@ -34,4 +35,5 @@ def create_app(
     app.include_router(health_router(consumes=True))
     for router in (registry_routes, rule_routes, decision_routes, link_routes, audit_routes):
         app.include_router(router)
+    install_api_documents(app, resolved)
     return app

@@ -206,7 +206,7 @@ class TestServiceEndpoints:
             "/v1/assignments/{assignment_id}/audit",
             "/v1/stats",
         } <= set(spec["paths"])
-        assert "HTTPBearer" in spec["components"]["securitySchemes"]
+        assert "staffBearer" in spec["components"]["securitySchemes"]
 
 
 def _clues(page: dict[str, object]) -> set[UUID]:

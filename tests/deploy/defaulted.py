@@ -4,6 +4,7 @@ service's prefix (INTAKE_, ROUTING_, CASEWORK_). Everything else must be set in 
 
 LEFT_TO_DEFAULT: dict[str, str] = {
     "GUANTONG_SECRETS_DIR": "only GUANTONG_ENV=local generates secrets into a folder",
+    "GUANTONG_REDIS_KEY_PREFIX": "one deployment per Redis; set it when several share one",
     # Tokens: production verifies RS256 from the identity provider's JWKS; compose has no
     # identity provider and verifies HS256 under each service's own secret.
     "*_JWT_SECRET": "Kubernetes verifies RS256 tokens from *_JWT_JWKS_URL instead",

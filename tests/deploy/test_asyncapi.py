@@ -1,4 +1,5 @@
-"""The published AsyncAPI document: valid AsyncAPI 3.0, true to what the services really send."""
+"""The published AsyncAPI document: valid AsyncAPI 3.0 (its JSON Schema and the official parser),
+true to what the services really send."""
 
 import json
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from shared.consumer.dead_letters import dead_letter_headers
-from shared.events.asyncapi import consumers, document
+from shared.events.asyncapi import consumers, document, render
 from shared.events.contracts import REGISTRY
 from shared.events.topics import ALL, OWNERS, dead_letter
+from tests.deploy import asyncapi_parser
 from tests.support.events import signed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +126,29 @@ class TestRecordsMatchTheDocument:
         )
         schema = doc["components"]["messages"]["DeadLetter"]["headers"]
         _validator(doc, schema).validate({name: raw.decode() for name, raw in headers})
+
+
+@pytest.fixture(scope="module")
+def parser() -> Path:
+    return asyncapi_parser.install()
+
+
+class TestOfficialParser:
+    def test_the_document_parses_with_no_error_or_warning(
+        self, parser: Path, tmp_path: Path
+    ) -> None:
+        written = tmp_path / "asyncapi.json"
+        written.write_text(render(), encoding="utf-8")
+        result = asyncapi_parser.parse(written, parser)
+        assert asyncapi_parser.problems(result) == []
+        assert result["parsed"]
+
+    def test_a_broken_reference_is_an_error(self, parser: Path, tmp_path: Path) -> None:
+        broken = document()
+        operation = next(iter(broken["operations"].values()))
+        operation["channel"] = {"$ref": "#/channels/no.such.topic"}
+        written = tmp_path / "broken.json"
+        written.write_text(json.dumps(broken), encoding="utf-8")
+        result = asyncapi_parser.parse(written, parser)
+        assert not result["parsed"]
+        assert asyncapi_parser.problems(result)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from services.intake.agencies.domain import MAX_GRACE_SECONDS, AgencyInfo, KeyInfo
 from shared.codes import AgencyKind
@@ -33,7 +33,8 @@ class AgencyIn(BaseModel):
     name: Annotated[PlainText, StringConstraints(min_length=1, max_length=200)]
     credit_code: str = Field(description="统一社会信用代码, GB 32100, with its check character")
     kind: AgencyKind = Field(description="what kind of partner agency (DOMAIN.md)")
-    require_signature: bool = Field(
+    # Strict: "yes" or 1 is not a yes to signing every request.
+    require_signature: StrictBool = Field(
         False, description="requests must carry an HMAC signature; the secret is returned once"
     )
 

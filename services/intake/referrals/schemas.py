@@ -1,6 +1,6 @@
 """HTTP models of intake: what agencies send and what they read back."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
 from uuid import UUID
@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    StrictBool,
     StringConstraints,
     field_validator,
     model_serializer,
@@ -24,6 +25,7 @@ from shared import limits
 from shared.codes import Category, Channel, ClueStatus, Level, Outcome, Rank, Topic
 from shared.credit_code import credit_code_valid
 from shared.text import Line, LongText, Text
+from shared.timestamps import Day
 
 # First two digits of GB/T 2260 codes: provinces, autonomous regions, municipalities, SARs.
 _PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62"
@@ -94,8 +96,8 @@ class SubjectIn(Strict):
 
 
 class Period(Strict):
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -127,7 +129,7 @@ class AttachmentIn(Strict):
 
 
 class ReporterIn(Strict):
-    anonymous: bool
+    anonymous: StrictBool
     name: Annotated[Line, StringConstraints(max_length=limits.PERSON_NAME_MAX)] | None = None
     id_number: Line | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None

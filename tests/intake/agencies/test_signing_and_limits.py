@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake import orm
-from services.intake.agencies.ratelimit import RateLimiter
 from services.intake.agencies.repository import AgencyRepository
 from shared.clock import utcnow
+from shared.rate_limits import LocalBudgets
 from tests.intake.agencies.builders import (
     admin_headers,
     create_agency,
@@ -165,14 +165,14 @@ class TestRateLimit:
         assert int(limited.headers["retry-after"]) >= 1
         assert other == 404
 
-    def test_the_bucket_refills_at_the_configured_rate(self) -> None:
+    async def test_the_bucket_refills_at_the_configured_rate(self) -> None:
         now = [1000.0]
-        limiter = RateLimiter(per_second=2.0, burst=2, clock=lambda: now[0])
-        agency_id = uuid.uuid4()
-        assert [limiter.wait_seconds(agency_id) for _ in range(2)] == [0.0, 0.0]
-        assert limiter.wait_seconds(agency_id) == pytest.approx(0.5)
+        budgets = LocalBudgets(per_second=2.0, burst=2, clock=lambda: now[0])
+        agency = str(uuid.uuid4())
+        assert [await budgets.take(agency) for _ in range(2)] == [0.0, 0.0]
+        assert await budgets.take(agency) == pytest.approx(0.5)
         now[0] += 0.5
-        assert limiter.wait_seconds(agency_id) == 0.0
+        assert await budgets.take(agency) == 0.0
 
 
 class TestBodySize:

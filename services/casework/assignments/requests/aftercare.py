@@ -1,6 +1,5 @@
 """Actions after the conclusion, and those of any open state: handoffs, notes, clocks."""
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -17,13 +16,14 @@ from services.casework.assignments.requests.base import (
     example,
 )
 from services.casework.domain import NoteVisibility, ReporterNotice
+from shared.timestamps import Day
 
 
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: Prose
     owner: Name
-    due_on: date
+    due_on: Day
 
     def spec(self) -> c.ItemSpec:
         return c.ItemSpec(description=self.description, owner=self.owner, due_on=self.due_on)
