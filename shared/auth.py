@@ -68,7 +68,7 @@ def issue_token(
         "iss": issuer,
         "aud": audience,
         "sub": user_id,
-        "jti": secrets.token_urlsafe(16),
+        "jti": secrets.token_hex(16),  # hex: never a leading "-" the CLI would read as an option
         "iat": now,
         "nbf": now,
         "exp": now + ttl_seconds,

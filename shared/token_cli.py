@@ -22,7 +22,7 @@ def _parser(service: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m services.{service} token")
     commands = parser.add_subparsers(dest="command", required=True)
     revoking = commands.add_parser("revoke", help="refuse a staff token from now on")
-    revoking.add_argument("jti", help="the token's jti claim")
+    revoking.add_argument("jti", help="the token's jti claim (after -- if it starts with -)")
     revoking.add_argument("--until", help="the token's expiry (RFC 3339); default a year")
     return parser
 
