@@ -62,6 +62,10 @@ class UnitOfWork:
         raise TypeError(f"{type(self).__name__} cannot publish {type(event).__name__}")
 
     @property
+    def outbox(self) -> Table:
+        return self._outbox
+
+    @property
     def session(self) -> AsyncSession:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")

@@ -8,6 +8,7 @@ from services.casework.deadlines.calendar import CalendarCache
 from services.casework.deps import Services
 from services.casework.domain import CaseworkError
 from services.casework.errors import PROBLEMS, extensions
+from services.casework.ledger.api import router as ledger
 from services.casework.orm import metadata, revoked_tokens
 from services.casework.settings import Settings
 from services.casework.stats.api import router as stats
@@ -46,4 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assignments)
     app.include_router(audit)
     app.include_router(stats)
+    app.include_router(ledger)
     return app

@@ -6,6 +6,7 @@ from services.intake.agencies.api import router as agencies_router
 from services.intake.attachments.api import router as attachments_router
 from services.intake.deps import Services
 from services.intake.errors import PROBLEMS, IntakeError
+from services.intake.ledger.api import router as ledger_router
 from services.intake.middleware import AccessLog, UploadAwareBodyLimit
 from services.intake.referrals.api import router as referrals_router
 from services.intake.refusals import audit_refusal
@@ -46,4 +47,5 @@ def create_app(
         agencies_router,
     ):
         app.include_router(router)
+    app.include_router(ledger_router)
     return app
