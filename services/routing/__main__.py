@@ -18,7 +18,7 @@ from shared.worker import serve as serve_worker
 
 USAGE = (
     "usage: python -m services.routing "
-    "[serve|worker|migrate|seed-demo|registry|calendar|token|dlq|outbox]"
+    "[serve|worker|migrate|seed-demo|registry|calendar|reconcile|token|dlq|outbox]"
 )
 CONSUMED = [
     topics.CLUE_RECEIVED,
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed-demo": lambda _, s: _done(asyncio.run(seed_demo(s))),
         "registry": lambda a, s: cli.registry(a[1:], s),
         "calendar": lambda a, s: cli.calendar(a[1:], s),
+        "reconcile": _reconcile,
         "worker": _worker,
         "dlq": _dead_letters,
         "outbox": _dead_letters,
@@ -59,6 +60,12 @@ def _migrate(_: list[str], settings: Settings) -> int:
     upgrade(SERVICE, settings.database_url)
     # The shipped working-day years, so forwarding clocks count holidays from the start.
     return cli.calendar(["seed"], settings)
+
+
+def _reconcile(args: list[str], settings: Settings) -> int:
+    from services.routing.reconciliation.cli import main as reconcile
+
+    return reconcile(args[1:], settings)
 
 
 def _worker(_: list[str], settings: Settings) -> int:

@@ -6,8 +6,10 @@ from services.routing import problems
 from services.routing.audit.api import router as audit_routes
 from services.routing.decisions.api import router as decision_routes
 from services.routing.deps import Services
+from services.routing.ledger.api import router as ledger_routes
 from services.routing.links.api import router as link_routes
 from services.routing.orm import metadata, revoked_tokens
+from services.routing.reconciliation.api import router as reconciliation_routes
 from services.routing.registry.api import router as registry_routes
 from services.routing.rules.api import router as rule_routes
 from services.routing.rules.in_force import RulesInForce
@@ -44,4 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router(consumes=True))
     for router in (registry_routes, rule_routes, decision_routes, link_routes, audit_routes):
         app.include_router(router)
+    app.include_router(ledger_routes)
+    app.include_router(reconciliation_routes)
     return app

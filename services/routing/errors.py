@@ -16,6 +16,10 @@ class UnknownClue(RoutingError):
     """Absent, or outside the officer's commission: both read as 404."""
 
 
+class UnknownReconciliation(RoutingError):
+    """No such reconciliation run."""
+
+
 class UnknownRuleSet(RoutingError):
     pass
 

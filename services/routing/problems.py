@@ -14,6 +14,7 @@ from services.routing.errors import (
     RuleSetConflict,
     UnknownBody,
     UnknownClue,
+    UnknownReconciliation,
     UnknownRuleSet,
 )
 from shared.problems import (
@@ -33,6 +34,7 @@ class TooLarge(Problem):
 PROBLEMS: dict[type[RoutingError], type[Problem]] = {
     UnknownBody: NotFound,
     UnknownClue: NotFound,
+    UnknownReconciliation: NotFound,
     UnknownRuleSet: NotFound,
     RuleSetConflict: Conflict,
     DecisionConflict: Conflict,

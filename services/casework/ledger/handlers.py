@@ -9,7 +9,13 @@ from uuid import UUID
 from services.casework.audit.chain import Entry
 from services.casework.unit_of_work import CaseworkUnitOfWork
 from shared.clock import utcnow
-from shared.events.topics import ASSIGNMENT_ACCEPTED, CASE_CONCLUDED, CLUE_STATUS
+from shared.events.topics import (
+    ASSIGNMENT_ACCEPTED,
+    ASSIGNMENT_RETURNED,
+    CASE_CONCLUDED,
+    CASE_HANDOFF_REQUESTED,
+    CLUE_STATUS,
+)
 from shared.ledger.digest import Bucket
 from shared.ledger.republishing import republish_items
 from shared.ledger.schemas import (
@@ -29,6 +35,9 @@ OFFERED: dict[str, frozenset[RepublishMode]] = {
     CLUE_STATUS: frozenset({"republish"}),
     CASE_CONCLUDED: frozenset({"republish"}),
     ASSIGNMENT_ACCEPTED: frozenset({"republish"}),
+    # Sent again only when routing dead-lettered them and never applied them since.
+    ASSIGNMENT_RETURNED: frozenset({"republish"}),
+    CASE_HANDOFF_REQUESTED: frozenset({"republish"}),
 }
 REPUBLISHED = "events_republished"
 
