@@ -231,7 +231,8 @@ async def copy_assignment(system: System, assignment_id: str, *, clue: str | Non
         query = text("SELECT * FROM assignments WHERE id = :id")
         row = (await conn.execute(query, {"id": key})).mappings().one()
         columns = list(row.keys())
-        values = dict(row)
+        # PostgreSQL hands JSON back decoded; a text statement sends it as text.
+        values = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in row.items()}
         values["id"] = _stored(system, new_id)
         if clue is not None:
             values["clue_id"] = _stored(system, uuid.UUID(clue))

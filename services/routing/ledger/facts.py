@@ -65,11 +65,13 @@ def raw() -> Select[Any]:
 def in_sql() -> Select[Any]:
     """PostgreSQL: a clue led now is led by its current decision, so only the few without a
     lead at present look for their latest decision that had one."""
+    led = routing_decisions.alias("led")
     latest_led = (
-        select(d.id)
-        .where(d.clue_id == c.clue_id, d.lead_body_id.is_not(None))
-        .order_by(d.stage.desc())
+        select(led.c.id)
+        .where(led.c.clue_id == c.clue_id, led.c.lead_body_id.is_not(None))
+        .order_by(led.c.stage.desc())
         .limit(1)
+        .correlate(clues)
         .scalar_subquery()
     )
     chosen = case((c.lead_body_id.is_not(None), c.current_decision_id), else_=latest_led)

@@ -75,7 +75,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(stored, default=str, ensure_ascii=False, indent=2))
     else:
-        Console().print(summary_table(stored))
+        Console(width=110).print(summary_table(stored))
     return 0
 
 
@@ -93,10 +93,10 @@ def _progress(console: Console) -> Progress:
 def summary_table(stored: dict[str, Any]) -> Table:
     counts: dict[str, dict[str, int]] = stored.get("counts") or {}
     table = Table(title=f"对账 reconciliation {stored['id']}: {stored.get('clues', 0)} clues")
-    for column in ("class", "类别", "found", "repair requested", "repair failed"):
-        table.add_column(
-            column, justify="right" if column[0].islower() and " " in column else "left"
-        )
+    table.add_column("class", no_wrap=True, min_width=22)
+    table.add_column("类别", no_wrap=True)
+    for column in ("found", "repair requested", "repair failed"):
+        table.add_column(column, justify="right")
     for kind in Kind:
         c = counts.get(kind.value, {})
         table.add_row(
