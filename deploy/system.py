@@ -278,7 +278,7 @@ class System:
         return f"--- last lines of {path} ---\n" + "\n".join(tail)
 
     def environment(self, service: str) -> dict[str, str]:
-        """What a one-off command of `service` (`python -m services.routing reconcile`) runs with."""
+        """The environment of a one-off command of `service` (`routing reconcile`)."""
         return self._env(self.services[service])
 
     def _env(self, config: ServiceConfig) -> dict[str, str]:
