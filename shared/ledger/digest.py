@@ -1,11 +1,12 @@
 """Digests per range of clue ids, computed by the database where it can.
 
 A range is a prefix of the clue id's hex form (`3f`: every id from 3f000000-... up to 3fffffff-
-...). Each clue contributes, per view, the MD5 of `<clue id>#<fact>`; a range's digest is the
-count of its clues with that fact and two sums (modulo nothing: exact integers) of the hash's
-halves read as signed 64-bit integers. Sums, unlike XOR, do not cancel a duplicate out, and do
-not depend on order, so PostgreSQL aggregates them with no sort and SQLite's path (Python over a
-streamed query) gives the same bytes: agreeing ranges cost one string comparison.
+...). Each clue contributes, per view, the first 64 bits of the MD5 of `<clue id>#<fact>`; a
+range's digest is the count of its clues with that fact and the XOR of those 64-bit values. A
+clue has one fact per view (a service folds its rows about a clue into it), so nothing can
+cancel out, and XOR does not depend on order: PostgreSQL aggregates it with no sort
+(`bit_xor`), SQLite's path (Python over a streamed query) gives the same bytes, and agreeing
+ranges cost one string comparison.
 """
 
 import hashlib
@@ -38,22 +39,20 @@ HEX = "0123456789abcdef"
 @dataclass
 class Accumulator:
     count: int = 0
-    high: int = 0
-    low: int = 0
+    xor: int = 0
 
     def add(self, clue_id: str, fact: str) -> None:
         digest = hashlib.md5(f"{clue_id}#{fact}".encode(), usedforsecurity=False).hexdigest()
         self.count += 1
-        self.high += signed64(digest[:16])
-        self.low += signed64(digest[16:])
+        self.xor ^= signed64(digest[:16])
 
     def text(self) -> str:
-        return f"{self.count}:{self.high}:{self.low}"
+        return f"{self.count}:{self.xor}"
 
 
 @dataclass
 class Bucket:
-    """One range: per view, its digest (`count:high:low`); a view no clue has is absent."""
+    """One range: per view, its digest (`count:xor`); a view no clue has is absent."""
 
     prefix: str
     digests: dict[str, str] = field(default_factory=dict)
@@ -145,25 +144,22 @@ async def _in_postgresql(
     ).subquery("hashed")
     columns: list[Any] = [hashed.c.prefix]
     for v in views:
-        columns += [
-            func.count(hashed.c[v]),
-            func.sum(_signed(func.substr(hashed.c[v], 1, 16))),
-            func.sum(_signed(func.substr(hashed.c[v], 17, 16))),
-        ]
+        columns += [func.count(hashed.c[v]), func.bit_xor(_signed(hashed.c[v]))]
     query = select(*columns).group_by(hashed.c.prefix).order_by(hashed.c.prefix)
     found = []
     for row in (await session.execute(query)).all():
         bucket = Bucket(row[0])
         for n, view in enumerate(views):
-            count, high, low = row[1 + 3 * n : 4 + 3 * n]
+            count, xor = row[1 + 2 * n : 3 + 2 * n]
             if count:
-                bucket.digests[view] = f"{count}:{int(high)}:{int(low)}"
+                bucket.digests[view] = f"{count}:{int(xor)}"
         found.append(bucket)
     return found
 
 
-def _signed(hex16: ColumnElement[Any]) -> ColumnElement[Any]:
-    return cast(cast(literal("x") + hex16, BIT(64)), BigInteger)
+def _signed(hex32: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The first 64 bits of a hex MD5 as a signed bigint (a cast to bit(64) truncates)."""
+    return cast(cast(literal("x") + hex32, BIT(64)), BigInteger)
 
 
 async def _in_python(session: AsyncSession, facts: Facts, length: int) -> list[Bucket]:

@@ -131,3 +131,21 @@ class TestNetworkPolicy:
             if reachable(self._policies(directory), labels, prometheus, "guantong")
         }
         assert open_to == {"intake-api", "routing-api", "casework-api"}
+
+    def test_casework_ledger_answers_routing_reconciliation_only(self, directory: Path) -> None:
+        pods, policies = _pods(directory), self._policies(directory)
+        for component in ("worker", "reconcile"):
+            reconciler = Peer(
+                namespace="guantong",
+                labels={
+                    "app.kubernetes.io/name": "routing",
+                    "app.kubernetes.io/component": component,
+                },
+            )
+            assert reachable(policies, pods["casework-api"], reconciler, "guantong"), component
+            assert not reachable(policies, pods["routing-worker"], reconciler, "guantong")
+        routing_api = Peer(
+            namespace="guantong",
+            labels={"app.kubernetes.io/name": "routing", "app.kubernetes.io/component": "api"},
+        )
+        assert not reachable(policies, pods["casework-api"], routing_api, "guantong")

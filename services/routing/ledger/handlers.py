@@ -46,7 +46,7 @@ async def republish(
     uow: RoutingUnitOfWork, command: RepublishRequest, *, actor: str
 ) -> list[RepublishResult]:
     async with uow:
-        clues = uow.clues
+        ledger = uow.ledger
 
         async def still_latest(_: AsyncSession, item: RepublishItem) -> str | None:
             """A decision goes out again only while it is the clue's latest: never one that a
@@ -54,9 +54,8 @@ async def republish(
             wanted = item.match.get("decision_id")
             if item.topic != CLUE_ROUTED or wanted is None:
                 return None
-            loaded = await clues.for_change(item.clue_id)
-            current = loaded[0].current if loaded else None
-            if current is None or str(current.id) != wanted:
+            current = await ledger.current_decision(item.clue_id)
+            if current is None or str(current) != wanted:
                 return "no longer the clue's latest decision"
             return None
 

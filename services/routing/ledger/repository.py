@@ -1,6 +1,7 @@
 """Every query of routing's ledger: the facts of a window (digests), of some ranges (items)."""
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,12 @@ class LedgerRepository:
     async def items(self, window: Window, prefixes: list[str]) -> list[LedgerItem]:
         query = self._restricted(facts.raw(), window, prefixes)
         return [_item(rows) async for rows in clue_rows(self._session, query)]
+
+    async def current_decision(self, clue_id: UUID) -> UUID | None:
+        """Locks the clue's row (PostgreSQL) until commit, so no decision is made meanwhile."""
+        query = select(clues.c.current_decision_id).where(clues.c.clue_id == clue_id)
+        found: UUID | None = await self._session.scalar(query.with_for_update())
+        return found
 
     async def count(self, window: Window) -> int:
         query = self._restricted(select(func.count()).select_from(clues), window, [])

@@ -5,6 +5,7 @@ fails the whole pass: a run never concludes anything from a partial view.
 """
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,8 @@ class Findings:
     in_flight: set[UUID] = field(default_factory=set)
     ranges_listed: int = 0
     clues_listed: int = 0
+    # Seconds per phase: the first pass over every clue, and what the differences cost after.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,8 +54,10 @@ class Pass:
     async def run(self, total: int, transfers: Sequence[handoffs.OpenTransfer]) -> Findings:
         first, leaf = compare.levels(total)
         self.progress("digests", 0, leaf - first + 1)
+        clock = time.perf_counter()
         digests = await self._digests(first, [])
         differing = compare.differing(digests)
+        timings = {"first_pass": time.perf_counter() - clock}
         for length in range(first + 1, leaf + 1):
             self.progress("digests", length - first, leaf - first + 1)
             if not differing:
@@ -60,11 +65,16 @@ class Pass:
             digests = await self._digests(length, compare.children(differing))
             differing = compare.differing(digests)
         self.progress("digests", leaf - first + 1, leaf - first + 1)
-        findings = Findings(ranges_listed=len(differing))
+        findings = Findings(ranges_listed=len(differing), timings=timings)
+        timings["narrowing"] = time.perf_counter() - clock - timings["first_pass"]
+        mark = time.perf_counter()
         items = await self._items(sorted(differing))
         self._classify(items, findings)
+        timings["listing"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         await self._handoffs(transfers, findings)
         self._dead_letters(await self._letters(), findings)
+        timings["handoffs_and_dead_letters"] = time.perf_counter() - mark
         return findings
 
     async def _digests(self, length: int, within: list[str]) -> dict[str, Digests]:

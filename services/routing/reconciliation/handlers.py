@@ -5,6 +5,7 @@ line) to its end: what it found, what it asked the owners to re-publish, and wha
 the repairs the run before it asked for (verified, or not).
 """
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -94,6 +95,7 @@ async def execute(
         now = utcnow()
         findings = await Pass(sources, window, now, settle, progress).run(total, transfers)
         progress("repairs", 0, 1)
+        clock = time.perf_counter()
         outcomes = await request_repairs(sources, run_id, findings.discrepancies, repair=repair)
         bodies = _bodies(await body_counts(window), findings.discrepancies, names)
     except LedgerUnavailable as exc:
@@ -104,7 +106,10 @@ async def execute(
         await _failed(units, run_id, type(exc).__name__)
         raise
     progress("repairs", 1, 1)
-    return await _store(units, run_id, total, findings, outcomes, bodies)
+    stored = await _store(units, run_id, total, findings, outcomes, bodies)
+    repairs = time.perf_counter() - clock
+    timings = {**findings.timings, "repairs_and_bodies": repairs}
+    return {**stored, "timings": timings, "ranges_listed": findings.ranges_listed}
 
 
 async def _store(
@@ -141,8 +146,9 @@ async def _store(
                 {"counts": counts, "verification": verification},
             )
         )
+        stored = await repo.run(run_id)
         await uow.commit()
-        return {"id": str(run_id), **values}
+        return {**dict(stored._mapping), "id": str(run_id)} if stored else {"id": str(run_id)}
 
 
 async def _failed(units: Units, run_id: UUID, why: str) -> None:
