@@ -37,7 +37,8 @@ VARIETY = {
     ],
     "casework": [
         "INSERT INTO assignments SELECT md5('co' || id::text)::uuid, clue_id, "
-        "md5('co-body')::uuid, 'co', 'accepted', receipt_number, category, channel, summary, region, subjects, "
+        "md5('co-body')::uuid, 'co', 'accepted', receipt_number, category, channel, summary, "
+        "region, subjects, "
         "decision_id, assigned_at, stage, version, document, next_due_at, alarm_at, "
         "escalated_at, provisional, 'inquiry', outcome, received_month, concluded_month, "
         "handed_off_to, repeat_of_concluded FROM assignments WHERE substr(id::text, 1, 1) = 'e'",
