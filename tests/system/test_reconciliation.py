@@ -345,6 +345,9 @@ class TestTheLedgerAPIs:
         ).status_code == 403
         answer = await _post(system, "intake", "/internal/ledger/digests", read_only, body)
         assert answer.status_code == 200 and answer.json()["service"] == "intake"
+        # Asking for a run is the office's; an administrator reads runs but asks for none.
+        admin = f"Bearer {demo.routing_admin.token}"
+        assert (await _post(system, "routing", "/v1/reconciliations", admin, {})).status_code == 403
 
 
 async def _post(
