@@ -72,7 +72,7 @@ def raw() -> Select[Any]:
 
 
 def staged() -> Select[Any]:
-    """The rows `in_sql` aggregates: each with its clue's newest stage (`top`)."""
+    """The rows `in_sql` aggregates (restricted to the window by the repository)."""
     return select(
         a.clue_id,
         cast(a.decision_id, Text).label("decision"),
@@ -80,32 +80,38 @@ def staged() -> Select[Any]:
         a.role,
         a.stage,
         _status_text().label("reported"),
-        func.max(a.stage).over(partition_by=a.clue_id).label("top"),
     )
 
 
 def in_sql(rows: Select[Any]) -> Select[Any]:
-    """PostgreSQL: `rows` is `staged()` restricted to the window; one row per clue."""
-    s = rows.subquery("staged")
-    at_top = "stage = top"
-    leads: Any = literal_column(f"count(*) FILTER (WHERE {at_top} AND role = 'lead')")
-    decisions: Any = literal_column(f"count(DISTINCT decision) FILTER (WHERE {at_top})")
-    co: Any = literal_column(
-        "coalesce(string_agg(body, ',' ORDER BY body COLLATE \"C\") "
-        f"FILTER (WHERE {at_top} AND role = 'co'), '')"
+    """PostgreSQL: `rows` is `staged()` restricted to the window; one row per clue. The newest
+    stage per clue is a hashed aggregate joined back (a window over the clue id would read the
+    table in index order, one random page at a time)."""
+    s = rows.cte("staged")
+    newest = select(s.c.clue_id, func.max(s.c.stage).label("top")).group_by(s.c.clue_id)
+    top = newest.subquery("newest")
+    latest = (
+        select(s)
+        .join(top, (top.c.clue_id == s.c.clue_id) & (s.c.stage == top.c.top))
+        .subquery("latest")
     )
-    decision: Any = literal_column(f"min(decision) FILTER (WHERE {at_top})")
-    lead: Any = literal_column(f"min(body) FILTER (WHERE {at_top} AND role = 'lead')")
-    count: Any = literal_column(f"count(*) FILTER (WHERE {at_top})")
+    leads: Any = literal_column("count(*) FILTER (WHERE role = 'lead')")
+    one_decision = literal_column("min(decision)") == literal_column("max(decision)")
+    co: Any = literal_column(
+        "coalesce(string_agg(body, ',' ORDER BY body COLLATE \"C\") FILTER (WHERE role = 'co'), '')"
+    )
+    decision: Any = literal_column("min(decision)")
+    lead: Any = literal_column("min(body) FILTER (WHERE role = 'lead')")
+    count: Any = literal_column("count(*)")
     routed = case(
-        ((decisions == 1) & (leads == 1), decision + "|" + lead + "|" + co),
+        (one_decision & (leads == 1), decision + "|" + lead + "|" + co),
         else_=literal("!") + cast(count, String),
     )
-    status = case(
-        (leads == 1, literal_column(f"max(reported) FILTER (WHERE {at_top} AND role = 'lead')")),
-        else_=None,
+    reported: Any = literal_column("max(reported) FILTER (WHERE role = 'lead')")
+    status = case((leads == 1, reported), else_=None)
+    return select(latest.c.clue_id, routed.label("routed"), status.label("status")).group_by(
+        latest.c.clue_id
     )
-    return select(s.c.clue_id, routed.label("routed"), status.label("status")).group_by(s.c.clue_id)
 
 
 def _status_text() -> Any:
