@@ -1,6 +1,8 @@
 """Intake's internal ledger routes (`/internal/ledger/...`), for routing's reconciler only."""
 
-from fastapi import Request
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
 
 from services.intake import orm
 from services.intake.consumer import SUBSCRIPTIONS
@@ -8,6 +10,7 @@ from services.intake.deps import services
 from services.intake.ledger import facts, handlers
 from services.intake.settings import Settings
 from shared.ledger import dead_letters
+from shared.ledger.access import service_caller
 from shared.ledger.api import ledger_router
 from shared.ledger.digest import Bucket
 from shared.ledger.schemas import (
@@ -18,7 +21,8 @@ from shared.ledger.schemas import (
     RepublishRequest,
     RepublishResult,
 )
-from shared.service_tokens import ServiceCaller
+from shared.ledger.window import Window
+from shared.service_tokens import LEDGER_READ, ServiceCaller
 
 SERVICE = "intake"
 
@@ -54,3 +58,9 @@ def _settings(request: Request) -> Settings:
 
 
 router = ledger_router(IntakeLedger(), _settings)
+Reader = Annotated[ServiceCaller, Depends(service_caller(SERVICE, LEDGER_READ, _settings))]
+
+
+@router.post("/undelivered-feedback", summary="Outcomes whose webhook delivery failed for good")
+async def undelivered_feedback(request: Request, window: Window, _: Reader) -> list[dict[str, Any]]:
+    return await handlers.failed_feedback(services(request).uow(), window)

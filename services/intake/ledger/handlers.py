@@ -1,6 +1,8 @@
 """Use cases of intake's ledger: reads for the reconciler, and re-publishing a referral's
 clue.received from the outbox, each request in intake's audit trail."""
 
+from typing import Any
+
 from services.intake.unit_of_work import IntakeUnitOfWork
 from shared.events.topics import CLUE_RECEIVED
 from shared.ledger.digest import Bucket
@@ -13,6 +15,7 @@ from shared.ledger.schemas import (
     RepublishRequest,
     RepublishResult,
 )
+from shared.ledger.window import Window
 from shared.service_tokens import ServiceCaller
 
 # Routing records a clue once (by its id), so a copy under a new event id is safe too.
@@ -49,3 +52,8 @@ async def republish(
             )
         await uow.commit()
         return results
+
+
+async def failed_feedback(uow: IntakeUnitOfWork, window: Window) -> list[dict[str, Any]]:
+    async with uow:
+        return await uow.ledger.failed_feedback(window)

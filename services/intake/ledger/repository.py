@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.ledger import facts
-from services.intake.orm import referrals
+from services.intake.orm import referrals, webhook_deliveries
+from services.intake.webhooks.domain import FAILED
+from shared.codes import ClueStatus
 from shared.ledger.digest import Bucket, Facts, bucket_digests, clue_rows, within
 from shared.ledger.schemas import LedgerItem
 from shared.ledger.window import Window, receipt_in
@@ -47,6 +49,38 @@ class LedgerRepository:
                 )
             )
         return found
+
+    async def failed_feedback(self, window: Window) -> list[dict[str, Any]]:
+        """Referrals whose outcome's webhook delivery failed for good (retries exhausted)."""
+        d = webhook_deliveries.c
+        query = self._restricted(
+            select(
+                referrals.c.id,
+                referrals.c.receipt_number,
+                referrals.c.body_id,
+                referrals.c.region,
+                d.id.label("delivery_id"),
+                d.payload,
+                d.last_error,
+            )
+            .join(webhook_deliveries, d.referral_id == referrals.c.id)
+            .where(d.status == FAILED),
+            window,
+            [],
+        )
+        rows = (await self._session.execute(query)).all()
+        return [
+            {
+                "clue_id": str(r.id),
+                "receipt_number": r.receipt_number,
+                "body_id": str(r.body_id) if r.body_id else None,
+                "region": r.region,
+                "delivery_id": str(r.delivery_id),
+                "error": (r.last_error or "")[:200],
+            }
+            for r in rows
+            if (r.payload or {}).get("status") == ClueStatus.CONCLUDED
+        ]
 
     def _restricted(self, query: Select[Any], window: Window, under: list[str]) -> Select[Any]:
         dialect = self._session.get_bind().dialect.name

@@ -233,3 +233,17 @@ def _bodies(routing: LedgerItem) -> tuple[UUID, ...]:
     d = routing.detail
     ids = [d.get("lead_body_id"), *d.get("co_body_ids", [])]
     return tuple(UUID(b) for b in ids if b)
+
+
+def undelivered(row: dict[str, Any]) -> Discrepancy:
+    """The outcome is recorded at intake, but the agency's callback refused it every time."""
+    return Discrepancy(
+        Kind.FEEDBACK_UNDELIVERED,
+        "webhook_failed",
+        clue_id=UUID(row["clue_id"]),
+        receipt_number=row["receipt_number"],
+        region=row.get("region"),
+        body_ids=(UUID(row["body_id"]),) if row.get("body_id") else (),
+        note="办理结果已记录，推送给报送单位的回调多次失败（单位仍可查询）",
+        facts={"delivery_id": row["delivery_id"], "error": row.get("error")},
+    )

@@ -6,12 +6,13 @@ the repairs the run before it asked for (verified, or not).
 """
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from services.routing.audit import AuditEntry
+from services.routing.reconciliation import classify
 from services.routing.reconciliation.engine import Pass, Progress, quiet
 from services.routing.reconciliation.model import Discrepancy
 from services.routing.reconciliation.repair import request_repairs, summarise, verify
@@ -29,6 +30,7 @@ from shared.ledger.window import Window
 
 Units = Callable[[], RoutingUnitOfWork]
 BodyCounts = Callable[[Window], Any]
+Undelivered = Callable[[Window], Awaitable[list[dict[str, Any]]]]
 
 
 async def request_run(
@@ -77,6 +79,7 @@ async def execute(
     *,
     sources: Mapping[str, LedgerSource],
     body_counts: BodyCounts,
+    undelivered: Undelivered,
     settle: timedelta,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
@@ -94,6 +97,7 @@ async def execute(
     try:
         now = utcnow()
         findings = await Pass(sources, window, now, settle, progress).run(total, transfers)
+        findings.discrepancies += [classify.undelivered(r) for r in await undelivered(window)]
         progress("repairs", 0, 1)
         clock = time.perf_counter()
         outcomes = await request_repairs(sources, run_id, findings.discrepancies, repair=repair)

@@ -36,24 +36,27 @@ class Runner:
         return RoutingUnitOfWork(self.runtime.sessions, self.runtime.outbox)
 
     @contextlib.asynccontextmanager
-    async def ledgers(self) -> AsyncIterator[tuple[dict[str, LedgerSource], HttpLedger]]:
+    async def ledgers(
+        self,
+    ) -> AsyncIterator[tuple[dict[str, LedgerSource], HttpLedger, HttpLedger]]:
         issuer = issuer_for(SERVICE, self.settings.service_signing_keys)
         intake = HttpLedger("intake", self.settings.intake_url, issuer)
         casework = HttpLedger("casework", self.settings.casework_url, issuer)
         local = LocalLedger(self.units, self._dead_letters, actor=ACTOR)
         try:
-            yield {"intake": intake, "routing": local, "casework": casework}, casework
+            yield {"intake": intake, "routing": local, "casework": casework}, intake, casework
         finally:
             await intake.aclose()
             await casework.aclose()
 
     async def execute(self, run_id: UUID, progress: Progress = quiet) -> dict[str, Any]:
-        async with self.ledgers() as (sources, casework):
+        async with self.ledgers() as (sources, intake, casework):
             return await handlers.execute(
                 self.units,
                 run_id,
                 sources=sources,
                 body_counts=casework.bodies,
+                undelivered=intake.undelivered_feedback,
                 settle=timedelta(seconds=self.settings.reconcile_settle_seconds),
                 progress=progress,
             )

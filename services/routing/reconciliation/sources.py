@@ -50,7 +50,12 @@ class HttpLedger:
     ) -> None:
         self.service = service
         self._issuer = issuer
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, trust_env=False)
+        # uvicorn closes a connection idle for 5 s; while one ledger answers a long digest the
+        # other's connection idles, so ours are dropped sooner and never reused once closed.
+        limits = httpx.Limits(keepalive_expiry=2.0)
+        self._client = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, trust_env=False, limits=limits
+        )
 
     async def digests(self, query: DigestRequest) -> Digests:
         page = await self._call("POST", "/digests", DigestPage, LEDGER_READ, query)
@@ -66,6 +71,11 @@ class HttpLedger:
     async def dead_letters(self) -> list[DeadLetterOut]:
         page = await self._call("GET", "/dead-letters", DeadLetterPage, LEDGER_READ, None)
         return page.dead_letters
+
+    async def undelivered_feedback(self, window: Window) -> list[dict[str, Any]]:
+        answer = await self._send("POST", "/undelivered-feedback", LEDGER_READ, window)
+        found: list[dict[str, Any]] = answer.json()
+        return found
 
     async def bodies(self, window: Window) -> list[dict[str, Any]]:
         answer = await self._send("POST", "/bodies", LEDGER_READ, window)

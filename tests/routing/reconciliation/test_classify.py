@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import uuid4
 
-from services.routing.reconciliation.classify import classify
+from services.routing.reconciliation.classify import classify, undelivered
 from services.routing.reconciliation.compare import levels
 from shared.ledger.schemas import LedgerItem
 
@@ -143,3 +143,23 @@ class TestHowFinelyToLook:
             assert 1 <= first <= leaf <= 8
             assert total / 16**leaf <= 32 or leaf == 8
             assert leaf - first <= 1
+
+
+class TestFeedbackTheAgencyNeverReceived:
+    def test_a_failed_outcome_callback_is_reported_for_the_body_and_not_repaired(self) -> None:
+        body = uuid4()
+        row = {
+            "clue_id": str(CLUE),
+            "receipt_number": RECEIPT,
+            "body_id": str(body),
+            "region": "365000",
+            "delivery_id": str(uuid4()),
+            "error": "HTTP 500",
+        }
+        found = undelivered(row)
+        assert (found.kind.value, found.detail, found.repair) == (
+            "feedback_undelivered",
+            "webhook_failed",
+            None,
+        )
+        assert found.body_ids == (body,) and found.clue_id == CLUE
