@@ -229,7 +229,7 @@ async def without_one_assignment_per_decision(system: System) -> None:
         )
         indexes = list(found.scalars())
         for statement in (
-            rebuilt.replace("TABLE assignments", "TABLE rebuilt", 1),
+            re.sub(r'TABLE "?assignments"?', "TABLE rebuilt", rebuilt, count=1),
             "INSERT INTO rebuilt SELECT * FROM assignments",
             "DROP TABLE assignments",
             "ALTER TABLE rebuilt RENAME TO assignments",
