@@ -28,7 +28,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import baselines, routing_rules
+from bench import baselines, reconciliation, routing_rules
 from bench.baselines import BaselineRun
 from bench.load import AssignmentWatcher, Load, PhaseResult
 from bench.routing_rules import RoutingBench
@@ -60,6 +60,7 @@ class Options:
     intake_workers: int
     drain_seconds: float
     baselines: bool
+    reconciliation: bool = True
 
     @classmethod
     def parse(cls, argv: list[str]) -> "Options":
@@ -79,6 +80,12 @@ class Options:
             action="store_false",
             help="skip the ORM+outbox and bare asyncpg baselines (and so the ratios)",
         )
+        parser.add_argument(
+            "--no-reconciliation",
+            dest="reconciliation",
+            action="store_false",
+            help="skip reconciliation over 100,000 and 1,000,000 clues (bench/reconciliation.py)",
+        )
         args = parser.parse_args(argv)
         return cls(
             args.seconds,
@@ -87,6 +94,7 @@ class Options:
             args.intake_workers,
             args.drain_seconds,
             args.baselines,
+            args.reconciliation,
         )
 
 
@@ -133,8 +141,13 @@ def main(argv: list[str]) -> int:
     finally:
         asyncio.run(_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names.values()]))
     report = _report(stamp, options, phases, runs) | {"routing": _routing_summary(routing)}
+    if options.reconciliation:  # last: it fills its own databases, with the system stopped
+        rows = reconciliation.measure(stamp=stamp.lower(), log_dir=log_dir)
+        report["reconciliation"] = rows
     print(_table(phases, runs))
     print(_routing_table(routing))
+    if "reconciliation" in report:
+        print(reconciliation.table(report["reconciliation"]))
     if runs:
         print(_comparison_table(report["comparison"], options))
     RESULTS.mkdir(exist_ok=True)

@@ -195,6 +195,15 @@ class System:
         if failed:
             raise ServiceFailed("migration failed: " + "\n".join(failed))
 
+    def restart_broker(self) -> None:
+        """Stops the embedded broker and starts an empty one on the same port: a replaced
+        cluster, with every topic, record and committed offset gone."""
+        if self._broker is None:
+            raise RuntimeError("no embedded broker to restart")
+        port, log = self._broker.port, self.log_dir / "broker.log"
+        self._broker.stop()
+        self._broker = EmbeddedBroker(port, log_path=log).start()
+
     def signal_broker(self, sig: int) -> None:
         """SIGSTOP freezes the embedded broker (connections hang, nothing answers); SIGCONT."""
         if self._broker is None:
@@ -288,11 +297,18 @@ class System:
         tail = path.read_text(errors="replace").splitlines()[-lines:]
         return f"--- last lines of {path} ---\n" + "\n".join(tail)
 
+    def environment(self, service: str) -> dict[str, str]:
+        """The environment of a one-off command of `service` (`routing reconcile`)."""
+        return self._env(self.services[service])
+
     def _env(self, config: ServiceConfig) -> dict[str, str]:
         env = {**os.environ, **self.extra_env, **config.env()}
         env["KAFKA_BOOTSTRAP_SERVERS"] = self.bootstrap_servers
         env[f"{config.name.upper()}_JWT_SECRET"] = self.jwt_secrets[config.name]
         env["GUANTONG_SECRETS_DIR"] = str(self.secrets_dir)
+        if config.name == "routing":  # the reconciler reads the other two ledgers
+            env["ROUTING_INTAKE_URL"] = self.services["intake"].url
+            env["ROUTING_CASEWORK_URL"] = self.services["casework"].url
         env["PYTHONUNBUFFERED"] = "1"
         return env
 

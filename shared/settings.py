@@ -74,6 +74,11 @@ class ServiceSettings(BaseSettings):
     event_public_keys: str | None = Field(
         None, validation_alias=AliasChoices("GUANTONG_EVENT_PUBLIC_KEYS")
     )
+    # Public keys of the services allowed to call this one's internal APIs (the ledger), as
+    # `svc:kid:base64-public,...`; locally read from the secrets folder (shared/service_tokens).
+    service_public_keys: str | None = Field(
+        None, validation_alias=AliasChoices("GUANTONG_SERVICE_PUBLIC_KEYS")
+    )
     outbox_retention_hours: int = 24 * 7
     # How often the relay looks for new rows without being woken: on SQLite this is the only
     # signal from the API processes; on PostgreSQL LISTEN/NOTIFY wakes it and this is a net.

@@ -17,6 +17,7 @@ from services.casework.deadlines.calendar import CalendarCache
 from services.casework.deadlines.repository import CalendarStore
 from services.casework.domain import Timekeeper
 from services.casework.domain.events import DomainEvent
+from services.casework.ledger.repository import LedgerRepository
 from services.casework.publishing import contracts_of
 from services.casework.scope import SYSTEM, Scope
 from services.casework.stats.repository import StatsQueries
@@ -34,6 +35,7 @@ class CaseworkUnitOfWork(UnitOfWork):
     audit: AuditLog
     calendar: CalendarStore
     stats: StatsQueries
+    ledger: LedgerRepository
 
     def __init__(
         self,
@@ -54,6 +56,7 @@ class CaseworkUnitOfWork(UnitOfWork):
         self.inbox = InboxQueries(session, scope=self.scope)
         self.calendar = CalendarStore(session)
         self.stats = StatsQueries(session, scope=self.scope)
+        self.ledger = LedgerRepository(session)
 
     async def lock_for_writing(self) -> None:
         """First in every transaction that changes assignments (see AuditLog.lock)."""

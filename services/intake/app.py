@@ -6,6 +6,7 @@ from services.intake.agencies.api import router as agencies_router
 from services.intake.attachments.api import router as attachments_router
 from services.intake.deps import Services
 from services.intake.errors import PROBLEMS, IntakeError
+from services.intake.ledger.api import router as ledger_router
 from services.intake.middleware import UploadAwareBodyLimit
 from services.intake.referrals.api import router as referrals_router
 from services.intake.refusals import audit_refusal
@@ -16,6 +17,7 @@ from shared.apidocs import install_api_documents
 from shared.http_limits import install_limits
 from shared.observability.http import install as install_observability
 from shared.problems import install_domain_errors, install_problem_handlers
+from shared.query import KNOWN_QUERY_ONLY
 from shared.runtime import Runtime, RuntimeFactory, health_router, services_lifespan
 
 
@@ -29,6 +31,7 @@ def create_app(
         version="1",
         description="Partner agencies refer problem clues and follow them to their outcome.",
         lifespan=services_lifespan(lambda: Services.build(resolved, runtime)),
+        dependencies=KNOWN_QUERY_ONLY,
     )
     install_problem_handlers(app)
     install_domain_errors(app, IntakeError, PROBLEMS, with_detail=True, observe=audit_refusal)
@@ -48,5 +51,6 @@ def create_app(
         agencies_router,
     ):
         app.include_router(router)
+    app.include_router(ledger_router)
     install_api_documents(app, resolved)
     return app

@@ -10,6 +10,7 @@ from services.intake import orm
 from services.intake.agencies.repository import AgencyRepository
 from services.intake.attachments.repository import AttachmentRepository
 from services.intake.audit import AuditRepository
+from services.intake.ledger.repository import LedgerRepository
 from services.intake.referrals.domain import ReferralReceived
 from services.intake.referrals.repository import ReferralRepository
 from services.intake.reporter.repository import ReporterRepository
@@ -32,6 +33,7 @@ class IntakeUnitOfWork(UnitOfWork):
     webhooks: WebhookRepository
     deliveries: DeliveryQueue
     audit: AuditRepository
+    ledger: LedgerRepository
 
     def bind(self, session: AsyncSession) -> None:
         self.referrals = ReferralRepository(session)
@@ -41,6 +43,7 @@ class IntakeUnitOfWork(UnitOfWork):
         self.webhooks = WebhookRepository(session)
         self.deliveries = DeliveryQueue(session)
         self.audit = AuditRepository(session)
+        self.ledger = LedgerRepository(session)
 
     def publishable(self, event: Any) -> Sequence[Event]:
         if isinstance(event, ReferralReceived):

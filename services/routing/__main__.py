@@ -28,6 +28,12 @@ def _calendar(settings: ServiceSettings, argv: list[str]) -> int:
     return cli.calendar(argv, _routing(settings))
 
 
+def _reconcile(settings: ServiceSettings, argv: list[str]) -> int:
+    from services.routing.reconciliation.cli import main
+
+    return main(argv, _routing(settings))
+
+
 def _seed_demo(settings: ServiceSettings, argv: list[str]) -> int:
     from services.routing.demo import seed_demo
 
@@ -43,7 +49,12 @@ MAIN = ServiceMain(
     outbox=orm.outbox,
     revoked_tokens=orm.revoked_tokens,
     consumes=CONSUMED,
-    commands={"registry": _registry, "calendar": _calendar, "seed-demo": _seed_demo},
+    commands={
+        "registry": _registry,
+        "calendar": _calendar,
+        "reconcile": _reconcile,
+        "seed-demo": _seed_demo,
+    },
     # The shipped working-day years, so forwarding clocks count holidays from the start.
     after_migrate=lambda settings, _: _calendar(settings, ["seed"]),
 )

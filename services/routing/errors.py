@@ -21,6 +21,10 @@ class UnknownClue(RoutingError):
     """Absent, or outside the officer's commission: both read as 404."""
 
 
+class UnknownReconciliation(RoutingError):
+    """No such reconciliation run."""
+
+
 class UnknownRuleSet(RoutingError):
     pass
 
@@ -91,6 +95,7 @@ def _document_refused(exc: DocumentInvalid) -> ProblemJson:
 PROBLEMS: dict[type[RoutingError], type[ProblemJson] | Callable[[Any], ProblemJson]] = {
     UnknownBody: NotFound,
     UnknownClue: NotFound,
+    UnknownReconciliation: NotFound,
     UnknownRuleSet: NotFound,
     RuleSetConflict: Conflict,
     DecisionConflict: Conflict,

@@ -10,7 +10,9 @@ from services.routing.calendar import CalendarRepository
 from services.routing.decisions.publish import contracts_of
 from services.routing.decisions.repository import ClueRepository
 from services.routing.decisions.transfer_repository import TransferRepository
+from services.routing.ledger.repository import LedgerRepository
 from services.routing.links.repository import LinkRepository
+from services.routing.reconciliation.repository import ReconciliationRepository
 from services.routing.registry.repository import RegistryRepository
 from services.routing.rules.repository import RuleSetRepository
 from shared.events import Event
@@ -30,6 +32,8 @@ class RoutingUnitOfWork(UnitOfWork):
     links: LinkRepository
     audit: AuditLog
     calendar: CalendarRepository
+    ledger: LedgerRepository
+    reconciliations: ReconciliationRepository
 
     def bind(self, session: AsyncSession) -> None:
         self.registry = RegistryRepository(session)
@@ -39,6 +43,8 @@ class RoutingUnitOfWork(UnitOfWork):
         self.links = LinkRepository(session)
         self.audit = AuditLog(session)
         self.calendar = CalendarRepository(session)
+        self.ledger = LedgerRepository(session)
+        self.reconciliations = ReconciliationRepository(session)
 
     def publishable(self, event: object) -> Sequence[Event]:
         mapped = contracts_of(event)

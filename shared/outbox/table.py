@@ -62,6 +62,8 @@ def outbox_table(metadata: MetaData) -> Table:
             sqlite_where=text("published_at IS NULL AND attempts > 0"),
         ),
         Index("ix_outbox_messages_published_at", "published_at"),
+        # Reconciliation's repairs find a clue's retained events by its key.
+        Index("ix_outbox_messages_key_topic", "message_key", "topic"),
     )
 
 

@@ -17,6 +17,7 @@ from shared.problems import PROBLEM_JSON
 HEALTH = {"/healthz", "/readyz"}
 AGENCY = [{"agencyKey": []}, {"agencyApiKey": []}]
 STAFF = [{"staffBearer": []}]
+SERVICE = [{"serviceBearer": []}]
 
 
 def _document(service: str) -> dict[str, Any]:
@@ -73,6 +74,8 @@ class TestEveryService:
             wanted = None if path in HEALTH else STAFF
             if service == "intake" and not (path.startswith("/v1/admin") or "unseal" in path):
                 wanted = None if path in HEALTH else AGENCY
+            if path.startswith("/internal/"):
+                wanted = SERVICE
             assert operation.get("security") == wanted, f"{method} {path}"
 
 

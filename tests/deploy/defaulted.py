@@ -48,6 +48,8 @@ LEFT_TO_DEFAULT: dict[str, str] = {
     "INTAKE_RATE_LIMIT_BURST": "per-agency rate of the API contract",
     "ROUTING_FORWARDING_WORKING_DAYS": "DOMAIN.md default: forward within 5 working days",
     "ROUTING_DRY_RUN_MAX_CLUES": "bounds one dry run's work (API limit)",
+    "ROUTING_RECONCILE_SETTLE_SECONDS": "5 minutes: a change younger than that may be in flight",
+    "ROUTING_RECONCILE_POLL_SECONDS": "how soon the worker sees a run the office asked for",
     "CASEWORK_SIGN_FOR_DAYS": "the domain's default clock for signing for (签收)",
     "CASEWORK_FORWARD_DAYS": "DOMAIN.md default: forward within 5 working days (Reg Arts 169, 171)",
     "CASEWORK_HANDLING_OPINION_MONTHS": "DOMAIN.md default: handling opinion within 1 month",

@@ -150,3 +150,21 @@ class TestNetworkPolicy:
                 if reachable(policies, labels, peer, "guantong", "metrics")
             }
             assert not open_to, who
+
+    def test_casework_ledger_answers_routing_reconciliation_only(self, directory: Path) -> None:
+        pods, policies = _pods(directory), self._policies(directory)
+        for component in ("worker", "reconcile"):
+            reconciler = Peer(
+                namespace="guantong",
+                labels={
+                    "app.kubernetes.io/name": "routing",
+                    "app.kubernetes.io/component": component,
+                },
+            )
+            assert reachable(policies, pods["casework-api"], reconciler, "guantong"), component
+            assert not reachable(policies, pods["routing-worker"], reconciler, "guantong")
+        routing_api = Peer(
+            namespace="guantong",
+            labels={"app.kubernetes.io/name": "routing", "app.kubernetes.io/component": "api"},
+        )
+        assert not reachable(policies, pods["casework-api"], routing_api, "guantong")

@@ -144,6 +144,23 @@ class TestInstants:
         assert (queue.status_code, inbox.status_code) == (422, 422)
 
 
+class TestUnknownQueryParameters:
+    async def test_a_misspelt_filter_is_422_naming_it_not_ignored(
+        self, agency: tuple[str, str], databases: DatabaseFactory, backend: str
+    ) -> None:
+        url, key = agency
+        misspelt = {"recieved_after": "2026-01-01T00:00:00Z", "limit": "5"}
+        async with serve(intake_app(url)) as client:
+            listing = await client.get("/v1/referrals", params=misspelt, headers=auth(key))
+            declared = await client.get("/v1/referrals", params={"limit": "5"}, headers=auth(key))
+        async with client_for("casework", databases, backend) as (client, settings):
+            caseworker = bearer("casework", settings, roles=["caseworker"], body_id=uuid.uuid4())
+            inbox = await client.get("/v1/assignments", params={"stat": "x"}, headers=caseworker)
+        assert (listing.status_code, declared.status_code, inbox.status_code) == (422, 200, 422)
+        assert fields(listing) == {"query.recieved_after"}
+        assert fields(inbox) == {"query.stat"}
+
+
 class TestDatabaseRefusals:
     async def test_a_value_the_database_refuses_is_422_not_503(
         self, databases: DatabaseFactory

@@ -24,7 +24,14 @@ def system(
         log_dir=tmp_path_factory.mktemp(f"system-{backend}"),
         jwt_secrets={name: secrets.token_urlsafe(32) for name in SERVICES},
         # The tests' stand-in for an agency's callback listens on loopback.
-        extra_env={"INTAKE_WEBHOOK_ALLOW_PRIVATE": "true", "INTAKE_WEBHOOK_POLL_SECONDS": "0.2"},
+        extra_env={
+            "INTAKE_WEBHOOK_ALLOW_PRIVATE": "true",
+            "INTAKE_WEBHOOK_POLL_SECONDS": "0.2",
+            # Reconciliation runs only when a test asks, and judges what settled for 1 s.
+            "ROUTING_RECONCILE_INTERVAL_SECONDS": "0",
+            "ROUTING_RECONCILE_SETTLE_SECONDS": "1",
+            "ROUTING_RECONCILE_POLL_SECONDS": "0.3",
+        },
     )
     with running:
         yield running

@@ -16,6 +16,10 @@ from services.routing.orm.decisions import (
     subject_keys,
     transfers,
 )
+from services.routing.orm.reconciliation import (
+    reconciliation_discrepancies,
+    reconciliation_runs,
+)
 from services.routing.orm.registry import (
     bodies,
     projects,
@@ -35,6 +39,8 @@ __all__ = [
     "metadata",
     "outbox",
     "projects",
+    "reconciliation_discrepancies",
+    "reconciliation_runs",
     "revoked_tokens",
     "routing_audit",
     "routing_decisions",

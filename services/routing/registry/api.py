@@ -51,7 +51,10 @@ async def get_registry(_: OfficeOrAdmin, uow: UowDep) -> RegistryFile:
 @router.post(
     "/registry/loads",
     summary="Load a registry document: each section given replaces that section; idempotent",
-    openapi_extra=openapi_body(REGISTRY_EXAMPLE, dry_run={"type": "boolean"}),
+    openapi_extra={
+        **openapi_body(REGISTRY_EXAMPLE, dry_run={"type": "boolean"}),
+        "parameters": [{"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
+    },
     responses={422: {"description": "refused, with the line and column of each problem"}},
 )
 async def load_registry(admin: RoutingAdmin, uow: UowDep, request: Request) -> RegistryLoadOut:

@@ -10,7 +10,8 @@
 #
 # The lines after the functions are the plan; tests/deploy checks it against the code: every
 # topic of shared/events/topics.py, each service writing only the topics it owns (OWNERS) and
-# the dead letters of what it consumes, reading only what its worker subscribes to.
+# the dead letters of what it consumes, reading only what its worker subscribes to and the
+# dead letters of it (its ledger reports those not applied since, for reconciliation).
 set -euo pipefail
 
 BIN=${KAFKA_BIN:-/opt/kafka/bin}
@@ -96,19 +97,19 @@ topic case.progressed.dlq
 
 user intake
 allow intake Write topic clue.received clue.status.dlq case.concluded.dlq
-allow intake Read topic clue.status case.concluded
+allow intake Read topic clue.status case.concluded clue.status.dlq case.concluded.dlq
 allow intake Read group intake
 describe_all intake
 
 user routing
 allow routing Write topic clue.routed clue.status clue.linked clue.received.dlq assignment.returned.dlq case.handoff_requested.dlq assignment.accepted.dlq case.concluded.dlq
-allow routing Read topic clue.received assignment.returned case.handoff_requested assignment.accepted case.concluded
+allow routing Read topic clue.received assignment.returned case.handoff_requested assignment.accepted case.concluded clue.received.dlq assignment.returned.dlq case.handoff_requested.dlq assignment.accepted.dlq case.concluded.dlq
 allow routing Read group routing
 describe_all routing
 
 user casework
 allow casework Write topic assignment.accepted assignment.returned case.disposed case.handoff_requested case.concluded clue.status assignment.overdue case.progressed clue.routed.dlq clue.linked.dlq
-allow casework Read topic clue.routed clue.linked
+allow casework Read topic clue.routed clue.linked clue.routed.dlq clue.linked.dlq
 allow casework Read group casework
 describe_all casework
 

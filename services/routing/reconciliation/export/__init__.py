@@ -1,0 +1,1 @@
+"""A run as the office keeps it: JSON, CSV, an XLSX ledger per body, an HTML summary."""
